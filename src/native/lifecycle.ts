@@ -1,0 +1,562 @@
+/**
+ * The one request lifecycle every gateway runs (DESIGN.md "The lifecycle"):
+ *
+ *   environ → app → status/headers checked → framing chosen → body streamed with backpressure →
+ *   `close()` exactly once on every path.
+ *
+ * A transport builds the environ and supplies a {@link ResponseSink}; {@link runApplication}
+ * does the rest. Sync apps with Array or sync-iterable bodies run start to end without a single
+ * Promise unless the transport pushes back; async apps and bodies are awaited.
+ *
+ * @example
+ * const done = runApplication(app, environ, sink);
+ * if (done) await done; // undefined when everything finished synchronously
+ *
+ * @module
+ */
+
+import { type CheckName, inspectHeaders, isProblem, show, statusCode, statusProblem } from './checks';
+import { ProtocolError } from './errors';
+import { chooseFraming } from './framing';
+import type { Framing, ResponseSink } from './sink';
+import type { Body, Environ, ErrorStreamLike, HeaderList, NativeApp, StartResponse, Write } from './types';
+
+export interface LifecycleOptions {
+  /** Body of the 500 response sent when the app fails before sending anything (D-N24). */
+  errorBody?: string;
+  /**
+   * Told of every fault of the app after it was logged: errors it raised, bad output it gave
+   * (a ProtocolError naming the rule), a body shorter or longer than its Content-Length. Not
+   * told of errors caused by the client going away.
+   */
+  onError?: (error: unknown) => void;
+}
+
+/** Which N-rule each startResponse check enforces. */
+const RULE_OF: Record<CheckName, string> = {
+  'status-type': 'N-1',
+  'status-latin1': 'N-3',
+  'status-format': 'N-54',
+  'status-1xx': 'D-N18',
+  'status-range': 'D-N18',
+  'headers-type': 'N-56',
+  'header-entry': 'N-56',
+  'header-type': 'N-56',
+  'header-name': 'N-58',
+  // Not an N-rule: a Status header would be read as the CGI status line (VALIDATOR.md V-27).
+  'header-status': 'V-27',
+  'header-value-latin1': 'N-3',
+  'header-value-crlf': 'N-59',
+  'header-value-ctl': 'N-59',
+  'header-hop-by-hop': 'N-62',
+  'content-length': 'N-93',
+};
+
+const RESOLVED: Promise<void> = Promise.resolve();
+const DEFAULT_ERROR_BODY = 'Internal Server Error\n';
+
+/** What sending one chunk tells the pump: go on, or wait for the transport first. */
+const CONTINUE = 0;
+type Step = typeof CONTINUE | Promise<void>;
+
+/** Resolves a pending `next()` race when the client goes away. */
+const ABORTED: unique symbol = Symbol('aborted');
+
+/**
+ * Runs `app` for one request and sends its response through `sink`. Returns undefined when the
+ * whole exchange finished synchronously, else a Promise that settles (never rejects) once the
+ * response ended or was cut and `close()` ran.
+ */
+export function runApplication(
+  app: NativeApp,
+  environ: Environ,
+  sink: ResponseSink,
+  options?: LifecycleOptions,
+): Promise<void> | undefined {
+  return new Exchange(environ, sink, options).run(app);
+}
+
+type AnyIterator = Iterator<unknown> | AsyncIterator<unknown>;
+
+class Exchange {
+  // Read before the app runs: the app may change the environ as it likes (N-18).
+  private readonly isHead: boolean;
+  private readonly errors: ErrorStreamLike | undefined;
+  private readonly method: unknown;
+  private readonly path: string;
+
+  private startCalled = false;
+  /** The validated status, or undefined before a successful startResponse(). */
+  private status: string | undefined;
+  private code = 0;
+  private headers: HeaderList = [];
+  private contentLength = -1;
+  /** Length of a one-element Array body (N-96), or -1. */
+  private knownLength = -1;
+  private framing: Framing = 'none';
+
+  private headersSent = false;
+  private wrote = false;
+  private appReturned = false;
+  private sent = 0;
+  /** Everything the response declared went out (or it has no body): stop producing. */
+  private complete = false;
+  private ended = false;
+  private abortReason: Error | undefined;
+  private wakeOnAbort: ((value: typeof ABORTED) => void) | undefined;
+
+  private body: Body | undefined;
+  private iterator: AnyIterator | undefined;
+  private exhausted = false;
+  private closed = false;
+  private closing: Promise<void> | undefined;
+
+  private readonly startResponse: StartResponse;
+
+  constructor(
+    private readonly environ: Environ,
+    private readonly sink: ResponseSink,
+    private readonly options: LifecycleOptions | undefined,
+  ) {
+    this.method = environ.REQUEST_METHOD;
+    this.isHead = this.method === 'HEAD';
+    this.path = (environ.SCRIPT_NAME ?? '') + (environ.PATH_INFO ?? '');
+    const errors = environ['wsgi.errors'];
+    this.errors = typeof errors?.write === 'function' ? errors : undefined;
+    this.startResponse = (status, headers, excInfo) => this.start(status, headers, excInfo);
+    sink.onAbort((reason) => this.clientAborted(reason));
+  }
+
+  run(app: NativeApp): Promise<void> | undefined {
+    let result: Body | Promise<Body>;
+    try {
+      result = app(this.environ, this.startResponse);
+    } catch (error) {
+      this.appReturned = true;
+      return this.fail(error);
+    }
+    if (!isThenable(result)) return this.handleBody(result);
+    return Promise.resolve(result).then(
+      (body) => this.handleBody(body),
+      (error: unknown) => {
+        this.appReturned = true;
+        return this.fail(error);
+      },
+    );
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // startResponse and write (§10, §12)
+
+  private start(status: string, headers: HeaderList, excInfo: unknown): Write {
+    if (excInfo !== undefined) {
+      // N-71: after the headers went out the response cannot change; re-raise the app's error.
+      if (this.headersSent) throw excInfo;
+    } else if (this.startCalled) {
+      throw new ProtocolError(
+        'N-67',
+        'startResponse() was called a second time without excInfo; only an error handler may ' +
+          'replace the response, by passing the caught error as the third argument',
+      );
+    }
+    // N-63: the call counts before it is checked, so after a failed call only an excInfo call may follow.
+    this.startCalled = true;
+    this.status = undefined;
+    const bad = statusProblem(status);
+    if (bad !== undefined) throw new ProtocolError(RULE_OF[bad.check], bad.message);
+    const facts = inspectHeaders(headers);
+    if (isProblem(facts)) throw new ProtocolError(RULE_OF[facts.check], facts.message);
+    // N-70: a call with excInfo before anything was sent replaces status and headers.
+    this.status = status;
+    this.code = statusCode(status);
+    this.headers = headers;
+    this.contentLength = facts.contentLength;
+    return (chunk) => this.write(chunk);
+  }
+
+  private write(chunk: Uint8Array): Promise<void> {
+    if (this.status === undefined) {
+      throw new ProtocolError('N-68', 'write() was called before a successful startResponse()');
+    }
+    if (this.appReturned) {
+      throw new ProtocolError(
+        'N-82',
+        'write() was called after the application returned; yield the chunk from the body instead (D-N8)',
+      );
+    }
+    if (!(chunk instanceof Uint8Array)) {
+      throw new ProtocolError('N-123', `write() takes a Uint8Array, got ${show(chunk)}; encode text to bytes first`);
+    }
+    if (this.abortReason !== undefined) return handled(Promise.reject(this.abortReason));
+    this.wrote = true;
+    // N-64 (b): the first write() sends the headers, even an empty one.
+    if (!this.headersSent) this.sendHeaders();
+    if (chunk.byteLength === 0 || this.framing === 'none') return RESOLVED;
+    if (this.complete || this.sent + chunk.byteLength > this.contentLength && this.contentLength >= 0) {
+      // N-83: raise at the app; the bytes that still fit go out so the response stays whole.
+      const room = this.complete ? 0 : this.contentLength - this.sent;
+      if (room > 0) this.send(chunk.subarray(0, room));
+      throw new ProtocolError(
+        'N-83',
+        `write() went past the declared Content-Length of ${this.contentLength} bytes; the excess was dropped`,
+      );
+    }
+    const step = this.send(chunk);
+    return step === CONTINUE ? RESOLVED : handled(step);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // The body (§13, §14, §16)
+
+  private handleBody(body: Body): Promise<void> | undefined {
+    this.appReturned = true;
+    if (!isBody(body)) {
+      return this.fail(
+        new ProtocolError(
+          'N-9',
+          `the application must return an iterable of Uint8Array chunks (an Array, a generator, a stream), got ${show(body)}`,
+        ),
+      );
+    }
+    this.body = body;
+    if (this.abortReason !== undefined) return this.cleanUp();
+    try {
+      if (Array.isArray(body)) {
+        // N-96, D-N5: only an Array's length is trusted; one chunk and no write() gives the length.
+        const only: unknown = body[0];
+        if (body.length === 1 && !this.wrote && only instanceof Uint8Array) this.knownLength = only.byteLength;
+        return this.pumpArray(body, 0);
+      }
+      // N-91: when a body is both, the async protocol wins.
+      if (typeof (body as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function') {
+        const iterator = (body as AsyncIterable<unknown>)[Symbol.asyncIterator]();
+        this.iterator = iterator;
+        return this.pumpAsync(iterator);
+      }
+      const iterator = (body as Iterable<unknown>)[Symbol.iterator]();
+      this.iterator = iterator;
+      return this.pumpSync(iterator);
+    } catch (error) {
+      this.exhausted = true;
+      return this.fail(error);
+    }
+  }
+
+  private pumpArray(body: readonly unknown[], from: number): Promise<void> | undefined {
+    try {
+      for (let i = from; i < body.length && !this.complete; i++) {
+        const step = this.emit(body[i]);
+        if (step !== CONTINUE) return this.resumeAfter(step, () => this.pumpArray(body, i + 1));
+      }
+      return this.finish();
+    } catch (error) {
+      return this.fail(error);
+    }
+  }
+
+  private pumpSync(iterator: Iterator<unknown>): Promise<void> | undefined {
+    try {
+      while (!this.complete) {
+        let next: IteratorResult<unknown>;
+        try {
+          next = iterator.next();
+        } catch (error) {
+          this.exhausted = true;
+          throw error;
+        }
+        if (next.done) {
+          this.exhausted = true;
+          break;
+        }
+        if (isThenable(next.value)) {
+          throw new ProtocolError(
+            'N-91',
+            'the body is a sync iterable that yielded a Promise; make it an async iterable (async function*) instead',
+          );
+        }
+        const step = this.emit(next.value);
+        if (step !== CONTINUE) return this.resumeAfter(step, () => this.pumpSync(iterator));
+      }
+      return this.finish();
+    } catch (error) {
+      return this.fail(error);
+    }
+  }
+
+  private async pumpAsync(iterator: AsyncIterator<unknown>): Promise<void> {
+    // A body parked in next() (a stream waiting for events) must not outlive a client that left.
+    const aborted = new Promise<typeof ABORTED>((resolve) => (this.wakeOnAbort = resolve));
+    try {
+      while (!this.complete) {
+        let next: IteratorResult<unknown> | typeof ABORTED;
+        try {
+          next = await Promise.race([iterator.next(), aborted]);
+        } catch (error) {
+          this.exhausted = true;
+          throw error;
+        }
+        if (next === ABORTED || this.abortReason !== undefined) return await this.cleanUp();
+        if (next.done) {
+          this.exhausted = true;
+          break;
+        }
+        const step = this.emit(next.value);
+        if (step !== CONTINUE) await step;
+      }
+      return await this.finish();
+    } catch (error) {
+      return await this.fail(error);
+    }
+  }
+
+  private resumeAfter(wait: Promise<void>, resume: () => Promise<void> | undefined): Promise<void> {
+    return wait.then(resume, (error: unknown) => this.fail(error));
+  }
+
+  /** One yielded value: checked, then sent (or discarded where the response has no body). */
+  private emit(chunk: unknown): Step {
+    if (!(chunk instanceof Uint8Array)) {
+      throw new ProtocolError(
+        'N-9',
+        `the body yielded ${show(chunk)}; body chunks must be Uint8Array (encode text to bytes first)`,
+      );
+    }
+    // N-92: empty chunks are skipped and do not send the headers.
+    if (chunk.byteLength === 0) return CONTINUE;
+    if (!this.headersSent) {
+      if (this.status === undefined) {
+        throw new ProtocolError('N-66', 'the body yielded data before a successful startResponse()');
+      }
+      // N-64 (a): the first non-empty chunk sends the headers.
+      this.sendHeaders();
+    }
+    // N-100, N-103: HEAD, 204 and 304 carry no body; sendHeaders marked them complete.
+    if (this.complete) return CONTINUE;
+    if (this.contentLength >= 0 && this.sent + chunk.byteLength > this.contentLength) {
+      // N-93, D-N21: send what was declared, drop the excess, stop iterating.
+      this.report(
+        new ProtocolError('N-93', `the body went past its Content-Length of ${this.contentLength} bytes; the excess was dropped`),
+      );
+      return this.send(chunk.subarray(0, this.contentLength - this.sent));
+    }
+    return this.send(chunk);
+  }
+
+  /** Hands bytes to the transport; backpressure turns into a Promise (N-85, D-N7). */
+  private send(bytes: Uint8Array): Step {
+    this.sent += bytes.byteLength;
+    if (this.sent === this.contentLength) this.complete = true;
+    let ready: boolean;
+    try {
+      ready = this.sink.write(bytes);
+    } catch (error) {
+      // A transport that throws has lost its client.
+      this.clientAborted(asError(error));
+      throw error;
+    }
+    return ready ? CONTINUE : this.sink.drained();
+  }
+
+  /** N-64: status and headers go out only now, with the framing decided here (D-N22). */
+  private sendHeaders(): void {
+    this.headersSent = true;
+    const code = this.code;
+    let headers = this.headers;
+    this.framing = chooseFraming({
+      isHead: this.isHead,
+      code,
+      contentLength: this.contentLength,
+      knownLength: this.knownLength,
+      canChunk: this.sink.canChunk,
+    });
+    if (this.framing === 'length' && this.contentLength < 0) {
+      // N-96: copy rather than push, so an app that reuses one header array is not changed.
+      headers = headers.concat([['Content-Length', String(this.knownLength)]]);
+      this.contentLength = this.knownLength;
+    } else if (code === 204 && this.contentLength >= 0) {
+      // RFC 9110 §8.6: a 204 must not carry Content-Length (N-100).
+      headers = headers.filter(([name]) => name.length !== 14 || name.toLowerCase() !== 'content-length');
+    }
+    if (this.framing === 'none' || this.contentLength === 0) this.complete = true;
+    this.sink.sendHead({ status: this.status as string, code, headers, framing: this.framing });
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Endings: finish, fail, client abort, close (§11, §13)
+
+  private finish(): Promise<void> | undefined {
+    if (this.abortReason !== undefined) return this.cleanUp();
+    if (!this.headersSent) {
+      if (this.status === undefined) {
+        return this.fail(new ProtocolError('N-68', 'the body ended but startResponse() was never called successfully'));
+      }
+      // N-64 (c): an exhausted body with nothing sent sends the headers now.
+      this.sendHeaders();
+    }
+    this.ended = true;
+    if (!this.complete && this.contentLength >= 0) {
+      // N-94, D-N21: fewer bytes than declared; the client must see a truncated response.
+      const error = new ProtocolError(
+        'N-94',
+        `the body ended after ${this.sent} of its declared Content-Length of ${this.contentLength} bytes; the connection was cut`,
+      );
+      this.report(error);
+      this.sink.abort(error);
+    } else {
+      this.sink.end();
+    }
+    return this.cleanUp();
+  }
+
+  /** N-75: log the error; D-N24: 500 if nothing was sent, else cut the connection. */
+  private fail(error: unknown): Promise<void> | undefined {
+    if (this.abortReason !== undefined) {
+      // The client left; an error caused by that is no news, anything else still gets logged.
+      if (error !== this.abortReason) this.logError('application error after the client disconnected', error);
+      return this.cleanUp();
+    }
+    this.logError('application error', error);
+    this.tell(error);
+    if (!this.ended) {
+      this.ended = true;
+      try {
+        if (!this.headersSent) {
+          this.sendErrorResponse();
+        } else if (this.complete) {
+          // Every declared byte already went out: the response is whole, so end it properly.
+          this.sink.end();
+        } else {
+          this.sink.abort(asError(error));
+        }
+      } catch (sinkError) {
+        this.logError('the transport failed while ending the response', sinkError);
+      }
+    }
+    return this.cleanUp();
+  }
+
+  private sendErrorResponse(): void {
+    this.headersSent = true;
+    const text = Buffer.from(this.options?.errorBody ?? DEFAULT_ERROR_BODY, 'utf8');
+    this.sink.sendHead({
+      status: '500 Internal Server Error',
+      code: 500,
+      headers: [
+        ['Content-Type', 'text/plain; charset=utf-8'],
+        ['Content-Length', String(text.byteLength)],
+      ],
+      framing: this.isHead ? 'none' : 'length',
+    });
+    if (!this.isHead) this.sink.write(text);
+    this.sink.end();
+  }
+
+  private clientAborted(reason: Error): void {
+    if (this.ended || this.abortReason !== undefined) return;
+    this.abortReason = reason;
+    this.wakeOnAbort?.(ABORTED);
+    // Release the body now rather than at its next chunk (N-88, N-89).
+    if (this.body !== undefined) void this.cleanUp();
+  }
+
+  /**
+   * `return()` on an unfinished iterator, then `close()`: once each, errors logged (N-88, N-89,
+   * D-N6). `close()` does not wait for `return()`: an async generator parked in an `await` only
+   * settles `return()` after that await, which may be never once the client has gone.
+   */
+  private cleanUp(): Promise<void> | undefined {
+    if (this.closed) return this.closing;
+    this.closed = true;
+    const body = this.body;
+    if (body === undefined) return undefined;
+    let stopping: Promise<void> | undefined;
+    if (this.iterator !== undefined && !this.exhausted) {
+      this.exhausted = true;
+      try {
+        const result: unknown = this.iterator.return?.();
+        if (isThenable(result)) stopping = Promise.resolve(result).then(noop, (e: unknown) => this.logError('the body iterator failed to stop', e));
+      } catch (error) {
+        this.logError('the body iterator failed to stop', error);
+      }
+    }
+    let closed: Promise<void> | undefined;
+    try {
+      const result: unknown = body.close?.();
+      if (isThenable(result)) closed = Promise.resolve(result).then(noop, (e: unknown) => this.logError('close() failed', e));
+    } catch (error) {
+      this.logError('close() failed', error);
+    }
+    // Wait for return() too when the client is still there, so the exchange settles after the
+    // body's finally blocks ran.
+    if (stopping !== undefined && this.abortReason === undefined) {
+      this.closing = closed === undefined ? stopping : Promise.all([stopping, closed]).then(noop);
+    } else {
+      this.closing = closed;
+    }
+    return this.closing;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Logging to wsgi.errors (N-75)
+
+  private log(message: string): void {
+    try {
+      (this.errors ?? process.stderr).write(`tsgi: ${String(this.method)} ${this.path}: ${message}\n`);
+    } catch {
+      // Logging must never take the process down.
+    }
+  }
+
+  /** A fault of the app that does not stop the exchange: logged, and told to onError. */
+  private report(error: ProtocolError): void {
+    this.log(error.message);
+    this.tell(error);
+  }
+
+  private tell(error: unknown): void {
+    try {
+      this.options?.onError?.(error);
+    } catch (hookError) {
+      this.logError('the onError hook failed', hookError);
+    }
+  }
+
+  private logError(what: string, error: unknown): void {
+    const detail =
+      error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : `a non-Error was thrown: ${show(error)}`;
+    this.log(`${what}: ${detail}`);
+  }
+}
+
+function noop(): void {}
+
+/**
+ * Marks a Promise handed to the app as handled: Python apps ignore write()'s result, and an
+ * unawaited rejection (client gone) must not become an unhandled rejection that ends the process.
+ */
+function handled<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(noop);
+  return promise;
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    value !== null &&
+    (typeof value === 'object' || typeof value === 'function') &&
+    typeof (value as PromiseLike<unknown>).then === 'function'
+  );
+}
+
+function asError(value: unknown): Error {
+  return value instanceof Error ? value : new Error(`a non-Error was thrown: ${show(value)}`);
+}
+
+/** N-9, D-N4: an iterable of chunks; strings and byte arrays are iterable but are not bodies. */
+function isBody(value: unknown): value is Body {
+  if (value === null || typeof value !== 'object') return false;
+  if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return false;
+  return (
+    typeof (value as Iterable<unknown>)[Symbol.iterator] === 'function' ||
+    typeof (value as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function'
+  );
+}
