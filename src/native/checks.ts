@@ -34,6 +34,18 @@ export interface Problem {
 
 /** RFC 9110 §5.6.2 token (tchar). */
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+/** True for an RFC 9110 §5.6.2 token: header names, methods, parameter names. */
+export function isToken(s: string): boolean {
+  return TOKEN.test(s);
+}
+
+/** Describes why `s` is not a token: it is empty, or its first non-tchar character. */
+export function whyNotToken(s: string): string {
+  if (s === '') return 'is empty';
+  const bad = [...s].find((c) => !TOKEN.test(c)) ?? '';
+  return `holds ${show(bad)}, which is not a token character`;
+}
 /** N-54, D-N18: three digits, one space, a reason without control characters. */
 const STATUS_LINE = /^[0-9]{3} [^\x00-\x1F\x7F]*$/;
 /** N-59: CR, LF and NUL split or truncate the response (response splitting). */
@@ -115,9 +127,7 @@ export function statusCode(status: string): number {
 /** Checks one header name; returns the first problem, or undefined. */
 export function headerNameProblem(name: string): Problem | undefined {
   if (!TOKEN.test(name)) {
-    const bad = [...name].find((c) => !TOKEN.test(c));
-    const what = name === '' ? 'is empty' : `holds ${bad === undefined ? 'nothing' : show(bad)}, which is not a token character`;
-    return { check: 'header-name', message: `header name ${show(name)} ${what} (RFC 9110 §5.1)` };
+    return { check: 'header-name', message: `header name ${show(name)} ${whyNotToken(name)} (RFC 9110 §5.1)` };
   }
   const lower = name.toLowerCase();
   if (lower === 'status') {

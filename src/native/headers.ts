@@ -22,7 +22,7 @@
  * @module
  */
 
-import { headerNameProblem, headerValueProblem, show } from './checks';
+import { headerValueProblem, isToken, show, whyNotToken } from './checks';
 import { ProtocolError } from './errors';
 import type { Header, HeaderList } from './types';
 
@@ -45,10 +45,9 @@ function assertName(name: unknown): asserts name is string {
   if (typeof name !== 'string') {
     throw new ProtocolError('N-56', `a header name must be a string, got ${show(name)}`);
   }
-  // Only the token check applies: `header-status` and `header-hop-by-hop` problems concern
-  // what the server sends (N-62) and are raised at startResponse, not by a general container.
-  const problem = headerNameProblem(name);
-  if (problem?.check === 'header-name') throw new ProtocolError('N-58', problem.message);
+  // Only the token check applies: hop-by-hop names and `Status` concern what the server sends
+  // (N-62) and are refused at startResponse, not by a general container.
+  if (!isToken(name)) throw new ProtocolError('N-58', `header name ${show(name)} ${whyNotToken(name)} (RFC 9110 §5.1)`);
 }
 
 /** Throws unless `value` is a latin-1 string without CR, LF, NUL or other controls (N-3, N-59). */
@@ -64,10 +63,8 @@ function assertValue(name: string, value: unknown, context = ''): asserts value 
 
 /** Throws unless a parameter name is a token (RFC 9110 §5.6.6, the grammar N-58 names). */
 function assertParamName(header: string, key: string): void {
-  if (headerNameProblem(key)?.check !== 'header-name') return;
-  const bad = [...key].find((c) => headerNameProblem(c)?.check === 'header-name');
-  const what = bad === undefined ? 'is empty' : `holds ${show(bad)}, which is not a token character`;
-  throw new ProtocolError('N-58', `parameter name ${show(key)} of header ${show(header)} ${what} (RFC 9110 §5.6.6)`);
+  if (isToken(key)) return;
+  throw new ProtocolError('N-58', `parameter name ${show(key)} of header ${show(header)} ${whyNotToken(key)} (RFC 9110 §5.6.6)`);
 }
 
 /** `key="value"` with `\` and `"` escaped (RFC 9110 §5.6.4 quoted-pair), or a bare `key`. */
