@@ -52,6 +52,8 @@ const STATUS_LINE = /^[0-9]{3} [^\x00-\x1F\x7F]*$/;
 const CR_LF_NUL = /[\r\n\0]/;
 /** N-59, D-N19: other control characters; HTAB (0x09) is allowed. */
 const OTHER_CTL = /[\x01-\x08\x0B\x0C\x0E-\x1F\x7F]/;
+/** Everything a header value may not hold, in one pass: the fast path for valid values. */
+const NOT_FIELD_CONTENT = /[^\t\x20-\x7E\x80-\xFF]/;
 const DIGITS = /^[0-9]+$/;
 
 /**
@@ -71,6 +73,9 @@ export const HOP_BY_HOP = new Set([
   'transfer-encoding',
   'upgrade',
 ]);
+
+/** Lengths of `status` and the hop-by-hop names: a name of another length needs no lower-casing. */
+const SPECIAL_NAME_LENGTHS = new Set([...HOP_BY_HOP, 'status'].map((name) => name.length));
 
 /** `JSON.stringify` shows control characters as escapes, which is what a log reader needs. */
 export function show(value: unknown): string {
@@ -129,6 +134,7 @@ export function headerNameProblem(name: string): Problem | undefined {
   if (!TOKEN.test(name)) {
     return { check: 'header-name', message: `header name ${show(name)} ${whyNotToken(name)} (RFC 9110 §5.1)` };
   }
+  if (!SPECIAL_NAME_LENGTHS.has(name.length)) return undefined;
   const lower = name.toLowerCase();
   if (lower === 'status') {
     return {
@@ -147,6 +153,7 @@ export function headerNameProblem(name: string): Problem | undefined {
 
 /** Checks one header value (CR/LF/NUL, other controls, latin-1 range); returns the first problem. */
 export function headerValueProblem(name: string, value: string): Problem | undefined {
+  if (!NOT_FIELD_CONTENT.test(value)) return undefined;
   const wide = indexOfNonNative(value);
   if (wide !== -1) {
     return {

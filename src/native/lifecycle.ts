@@ -370,8 +370,9 @@ class Exchange {
       canChunk: this.sink.canChunk,
     });
     if (this.framing === 'length' && this.contentLength < 0) {
-      // N-96: copy rather than push, so an app that reuses one header array is not changed.
-      headers = headers.concat([['Content-Length', String(this.knownLength)]]);
+      // N-96: add to a copy, so an app that reuses one header array is not changed.
+      headers = headers.slice();
+      headers.push(['Content-Length', String(this.knownLength)]);
       this.contentLength = this.knownLength;
     } else if (code === 204 && this.contentLength >= 0) {
       // RFC 9110 §8.6: a 204 must not carry Content-Length (N-100).
