@@ -59,6 +59,69 @@ function tracked(chunks: Uint8Array[], kind: 'sync' | 'async' = 'sync') {
   return { body, calls };
 }
 
+describe('calling the app (N-6, N-8, N-13, N-14)', () => {
+  it('N-6, N-13, N-14: calls the app once, with exactly environ and startResponse, positionally', async () => {
+    const calls: unknown[][] = [];
+    const environ = buildEnviron();
+    await runApplication(function app(...args: unknown[]) {
+      calls.push(args);
+      (args[1] as StartResponse)('200 OK', ok);
+      return [];
+    } as unknown as NativeApp, environ, new MemorySink());
+    expect(calls).toHaveLength(1);
+    expect(calls[0]).toHaveLength(2);
+    expect(calls[0]![0]).toBe(environ);
+    expect(typeof calls[0]![1]).toBe('function');
+  });
+
+  it('N-8: never inspects the app: a zero-arity function, a bound method and an async arrow all work', async () => {
+    class Site {
+      greeting = bytes('bound');
+      handle(_e: Environ, start: StartResponse) {
+        start('200 OK', ok);
+        return [this.greeting];
+      }
+    }
+    const site = new Site();
+    const apps: NativeApp[] = [
+      function zeroArity() {
+        // eslint-disable-next-line prefer-rest-params
+        (arguments[1] as StartResponse)('200 OK', ok);
+        return [bytes('zero')];
+      } as unknown as NativeApp,
+      site.handle.bind(site),
+      async (_e, start) => (start('200 OK', ok), [bytes('async')]),
+    ];
+    const bodies = [];
+    for (const app of apps) bodies.push(text((await run(app)).sink.body));
+    expect(bodies).toEqual(['zero', 'bound', 'async']);
+  });
+
+  it('N-90: reads nothing of the body but the iteration protocol and close()', async () => {
+    const touched = new Set<PropertyKey>();
+    const target = {
+      *[Symbol.iterator]() {
+        yield bytes('x');
+      },
+      close() {},
+      pipe() {
+        throw new Error('must not be used');
+      },
+      length: 99,
+    };
+    const body = new Proxy(target, {
+      get(t, key, receiver) {
+        touched.add(key);
+        return Reflect.get(t, key, receiver) as unknown;
+      },
+    });
+    const { sink } = await run((_e, start) => (start('200 OK', ok), body));
+    expect(text(sink.body)).toBe('x');
+    // `then` is read once, to tell a Promise of a body from a body (N-11).
+    expect(new Set([...touched].filter((k) => k !== 'then'))).toEqual(new Set(['close', Symbol.asyncIterator, Symbol.iterator]));
+  });
+});
+
 describe('startResponse: status (N-54, D-N18)', () => {
   const cases: Array<[string, unknown, string]> = [
     ['no reason separator', '200OK', 'N-54'],
@@ -326,7 +389,7 @@ describe('when headers are sent (N-64, N-66, N-92)', () => {
     expect(sink.head?.code).toBe(500);
   });
 
-  it('N-92: empty chunks are skipped on the wire', async () => {
+  it('N-92, N-110: empty chunks are accepted anywhere and skipped on the wire', async () => {
     const { sink } = await run((_e, start) => {
       start('200 OK', ok);
       return [new Uint8Array(0), bytes('a'), new Uint8Array(0), bytes('b')];
@@ -554,7 +617,7 @@ describe('bodies (N-9, N-85, N-91, D-N4)', () => {
     expect(text(sink.body)).toBe('ab');
   });
 
-  it('a Node Readable is a body', async () => {
+  it('D-N4: a Node Readable is a body', async () => {
     const { Readable } = await import('node:stream');
     const { sink } = await run((_e, start) => {
       start('200 OK', ok);
@@ -574,7 +637,7 @@ describe('framing (D-N22, N-96, N-97)', () => {
     expect(sink.head?.headers).toContainEqual(['Content-Length', '5']);
   });
 
-  it('N-96: the computed length does not change the app\'s header array', async () => {
+  it('N-57, N-96: the computed length does not change the app\'s header array', async () => {
     const shared: HeaderList = [['Content-Type', 'text/plain']];
     await run((_e, start) => {
       start('200 OK', shared);
@@ -718,7 +781,7 @@ describe('errors (N-75, N-76, D-N24)', () => {
     expect(log()).toContain('secret database password in message');
   });
 
-  it('D-N24: a rejected async app gives a 500', async () => {
+  it('N-11, D-N24: a rejected async app counts as raising, and gets a 500', async () => {
     const { sink } = await run(async () => {
       throw new Error('async failure');
     });

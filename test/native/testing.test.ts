@@ -17,8 +17,28 @@ describe('buildEnviron', () => {
     expect(environ['wsgi.version']).toEqual([1, 0]);
   });
 
-  it('N-19: the environ is a plain object', () => {
+  it('N-19, D-N1: the environ is a plain object', () => {
     expect(Object.getPrototypeOf(buildEnviron())).toBe(Object.prototype);
+  });
+
+  it('N-22: leaves out variables that have no value', () => {
+    const environ = buildEnviron();
+    for (const key of ['CONTENT_TYPE', 'CONTENT_LENGTH', 'REMOTE_USER', 'AUTH_TYPE', 'HTTPS']) expect(environ, key).not.toHaveProperty([key]);
+  });
+
+  it('N-23: provides the usual extra CGI variables', () => {
+    expect(buildEnviron()).toMatchObject({ REMOTE_ADDR: '127.0.0.1', GATEWAY_INTERFACE: 'CGI/1.1', SERVER_SOFTWARE: expect.any(String) });
+  });
+
+  it('N-33: the wsgi.* flags are real booleans', () => {
+    const environ = buildEnviron({ multithread: true });
+    for (const key of ['wsgi.multithread', 'wsgi.multiprocess', 'wsgi.run_once', 'wsgi.input_terminated']) expect(typeof environ[key], key).toBe('boolean');
+    expect(environ['wsgi.multithread']).toBe(true);
+  });
+
+  it('N-35: the input is always terminated, as on tsgi gateways', () => {
+    expect(buildEnviron()['wsgi.input_terminated']).toBe(true);
+    expect(buildEnviron({ body: 'x' })['wsgi.input_terminated']).toBe(true);
   });
 
   it('N-20: every CGI value is a string (SERVER_PORT included)', () => {
@@ -53,7 +73,7 @@ describe('buildEnviron', () => {
     expect(() => buildEnviron({ scriptName: '/app/' })).toThrow(/must start with "\/" and not end with one/);
   });
 
-  it('N-31: Content-Type and Content-Length lose the HTTP_ prefix', () => {
+  it('N-30, N-31: each header becomes one HTTP_* key; Content-Type and Content-Length lose the prefix', () => {
     const environ = buildEnviron({ headers: { 'Content-Type': 'text/plain', 'X-Trace': 'abc' } });
     expect(environ.CONTENT_TYPE).toBe('text/plain');
     expect(environ.HTTP_CONTENT_TYPE).toBeUndefined();
