@@ -18,3 +18,29 @@ export class ProtocolError extends TypeError {
     this.rule = rule;
   }
 }
+
+/** Reason phrases for the statuses a gateway sends on its own. */
+export const REASONS: Readonly<Record<number, string>> = Object.freeze({
+  400: 'Bad Request',
+  404: 'Not Found',
+  408: 'Request Timeout',
+  413: 'Content Too Large',
+  431: 'Request Header Fields Too Large',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+});
+
+/**
+ * The request, not the app, is at fault: a body shorter than its Content-Length, an upload
+ * past the size limit. Raised from `wsgi.input` reads; when it reaches the gateway before
+ * anything was sent, the client gets `status` (a 4xx) instead of a 500.
+ */
+export class RequestError extends Error {
+  override name = 'RequestError';
+  readonly status: number;
+
+  constructor(status: 400 | 408 | 413 | 431, message: string) {
+    super(message);
+    this.status = status;
+  }
+}

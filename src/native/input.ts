@@ -25,6 +25,7 @@
  */
 
 import { show as describe } from './checks';
+import { RequestError } from './errors';
 import type { InputStreamLike } from './types';
 
 export interface InputStreamOptions {
@@ -41,6 +42,11 @@ export interface InputStreamOptions {
    * or no length and not terminated).
    */
   onFirstRead?: () => void;
+  /**
+   * Most bytes a body of undeclared length may have: reading past it rejects with a 413
+   * RequestError (a chunked upload over the gateway's limit). Default: no limit.
+   */
+  maxLength?: number;
 }
 
 /** What an InputStream can read from. `null` is an empty source. */
@@ -67,6 +73,8 @@ export class InputStream implements InputStreamLike {
   private onFirstRead: (() => void) | undefined;
   /** Most bytes the stream will ever hand out: the declared length, Infinity, or 0. */
   private readonly limit: number;
+  /** Most bytes an undeclared-length body may have (maxLength), else Infinity. */
+  private readonly maxLength: number;
   /** Bytes accepted from the source (never more than `limit`). */
   private pulled = 0;
   /** Bytes taken out of the buffer, by the app or by `drain()`. */
@@ -100,6 +108,7 @@ export class InputStream implements InputStreamLike {
     this.limit = length ?? (options?.terminated === true ? Infinity : 0);
     this.done = this.limit === 0;
     this.onFirstRead = options?.onFirstRead;
+    this.maxLength = options?.maxLength ?? Infinity;
   }
 
   /**
@@ -314,7 +323,8 @@ export class InputStream implements InputStreamLike {
           this.sourceEnded = true;
           if (this.pulled < this.limit && this.limit !== Infinity) {
             // Never truncate silently: the client sent less than it declared.
-            throw new Error(
+            throw new RequestError(
+              400,
               `Request body ended after ${this.pulled} of ${this.limit} declared bytes ` +
                 '(Content-Length)',
             );
@@ -331,6 +341,9 @@ export class InputStream implements InputStreamLike {
         // N-37: never hand out bytes past the declared length; the excess is ignored.
         const room = this.limit - this.pulled;
         const chunk = value.length > room ? value.subarray(0, room) : value;
+        if (this.pulled + chunk.length > this.maxLength) {
+          throw new RequestError(413, `Request body is larger than the limit of ${this.maxLength} bytes`);
+        }
         this.chunks.push(chunk);
         this.pulled += chunk.length;
         if (this.pulled === this.limit) this.done = true;

@@ -16,7 +16,7 @@
  */
 
 import { type CheckName, inspectHeaders, isProblem, show, statusCode, statusProblem } from './checks';
-import { ProtocolError } from './errors';
+import { ProtocolError, REASONS, RequestError } from './errors';
 import { chooseFraming } from './framing';
 import type { Framing, ResponseSink } from './sink';
 import type { Body, Environ, ErrorStreamLike, HeaderList, NativeApp, StartResponse, Write } from './types';
@@ -422,7 +422,7 @@ class Exchange {
       this.ended = true;
       try {
         if (!this.headersSent) {
-          this.sendErrorResponse();
+          this.sendErrorResponse(error);
         } else if (this.complete) {
           // Every declared byte already went out: the response is whole, so end it properly.
           this.sink.end();
@@ -436,12 +436,15 @@ class Exchange {
     return this.cleanUp();
   }
 
-  private sendErrorResponse(): void {
+  /** D-N24: a 500 without details; a 4xx when the request was at fault (RequestError). */
+  private sendErrorResponse(error: unknown): void {
     this.headersSent = true;
-    const text = Buffer.from(this.options?.errorBody ?? DEFAULT_ERROR_BODY, 'utf8');
+    const code = error instanceof RequestError ? error.status : 500;
+    const reason = REASONS[code] ?? 'Error';
+    const text = Buffer.from(code === 500 ? (this.options?.errorBody ?? DEFAULT_ERROR_BODY) : `${reason}\n`, 'utf8');
     this.sink.sendHead({
-      status: '500 Internal Server Error',
-      code: 500,
+      status: `${code} ${reason}`,
+      code,
       headers: [
         ['Content-Type', 'text/plain; charset=utf-8'],
         ['Content-Length', String(text.byteLength)],

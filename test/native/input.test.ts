@@ -471,3 +471,22 @@ describe('InputStream server side', () => {
     expect(spy.iterators).toBe(0);
   });
 });
+
+describe('InputStream limits (RequestError)', () => {
+  it('a body shorter than its declared length rejects with a 400 RequestError', async () => {
+    const { RequestError } = await import('../../src/native/errors');
+    const stream = new InputStream([new Uint8Array(3)], { length: 10 });
+    const error = await stream.read().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RequestError);
+    expect((error as InstanceType<typeof RequestError>).status).toBe(400);
+  });
+
+  it('an undeclared-length body past maxLength rejects with a 413 RequestError, before the excess is buffered', async () => {
+    const { RequestError } = await import('../../src/native/errors');
+    const stream = new InputStream([new Uint8Array(6), new Uint8Array(6)], { terminated: true, maxLength: 10 });
+    expect((await stream.read(6)).byteLength).toBe(6);
+    const error = await stream.read().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RequestError);
+    expect((error as InstanceType<typeof RequestError>).status).toBe(413);
+  });
+});

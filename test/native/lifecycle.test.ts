@@ -944,3 +944,23 @@ describe('close() (N-88, N-89, D-N6)', () => {
     expect(calls.close).toBe(1);
   });
 });
+
+describe('request errors (RequestError)', () => {
+  it('a RequestError that reaches the lifecycle before anything was sent gets its 4xx, not a 500', async () => {
+    const { RequestError } = await import('../../src/native/errors');
+    const { sink } = await run(async () => {
+      throw new RequestError(413, 'too big');
+    });
+    expect(sink.head?.status).toBe('413 Content Too Large');
+    expect(text(sink.body)).toBe('Content Too Large\n');
+  });
+
+  it('a truncated upload read by the app gives 400', async () => {
+    const { sink } = await run(async (environ, start) => {
+      await environ['wsgi.input'].read();
+      start('200 OK', ok);
+      return [];
+    }, { method: 'POST', headers: { 'Content-Length': '100' }, body: (async function* () { yield bytes('short'); })() });
+    expect(sink.head?.code).toBe(400);
+  });
+});
