@@ -1,16 +1,31 @@
 import { defineConfig } from 'tsup';
 
-// One entry per subpath export (DESIGN.md "Layout"): a CGI user must not load node:http.
-export default defineConfig({
-  entry: {
-    index: 'src/index.ts',
-    'native/index': 'src/native/index.ts',
-  },
-  format: ['esm', 'cjs'],
-  dts: true,
+const shared = {
   sourcemap: true,
-  clean: true,
-  splitting: true,
   target: 'node20',
   platform: 'node',
-});
+} as const;
+
+export default defineConfig([
+  // One entry per subpath export (DESIGN.md "Layout"): a CGI user must not load node:http.
+  {
+    ...shared,
+    entry: {
+      index: 'src/index.ts',
+      'native/index': 'src/native/index.ts',
+      'server/index': 'src/server/index.ts',
+    },
+    format: ['esm', 'cjs'],
+    dts: true,
+    clean: true,
+    splitting: true,
+  },
+  // The `tsgi` command: an executable ESM file.
+  {
+    ...shared,
+    entry: { cli: 'src/cli.ts' },
+    format: ['esm'],
+    banner: { js: '#!/usr/bin/env node' },
+    clean: false,
+  },
+]);
