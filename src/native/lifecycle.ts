@@ -16,7 +16,8 @@
  */
 
 import { type CheckName, inspectHeaders, isProblem, show, statusCode, statusProblem } from './checks';
-import { ProtocolError, REASONS, RequestError } from './errors';
+import { sendStatusResponse } from './error-response';
+import { ProtocolError, RequestError } from './errors';
 import { chooseFraming } from './framing';
 import type { Framing, ResponseSink } from './sink';
 import type { Body, Environ, ErrorStreamLike, HeaderList, NativeApp, StartResponse, Write } from './types';
@@ -53,7 +54,6 @@ const RULE_OF: Record<CheckName, string> = {
 };
 
 const RESOLVED: Promise<void> = Promise.resolve();
-const DEFAULT_ERROR_BODY = 'Internal Server Error\n';
 
 /** What sending one chunk tells the pump: go on, or wait for the transport first. */
 const CONTINUE = 0;
@@ -416,7 +416,7 @@ class Exchange {
       if (error !== this.abortReason) this.logError('application error after the client disconnected', error);
       return this.cleanUp();
     }
-    this.logError('application error', error);
+    this.logError(error instanceof RequestError ? `request error, answered ${error.status}` : 'application error', error);
     this.tell(error);
     if (!this.ended) {
       this.ended = true;
@@ -439,20 +439,8 @@ class Exchange {
   /** D-N24: a 500 without details; a 4xx when the request was at fault (RequestError). */
   private sendErrorResponse(error: unknown): void {
     this.headersSent = true;
-    const code = error instanceof RequestError ? error.status : 500;
-    const reason = REASONS[code] ?? 'Error';
-    const text = Buffer.from(code === 500 ? (this.options?.errorBody ?? DEFAULT_ERROR_BODY) : `${reason}\n`, 'utf8');
-    this.sink.sendHead({
-      status: `${code} ${reason}`,
-      code,
-      headers: [
-        ['Content-Type', 'text/plain; charset=utf-8'],
-        ['Content-Length', String(text.byteLength)],
-      ],
-      framing: this.isHead ? 'none' : 'length',
-    });
-    if (!this.isHead) this.sink.write(text);
-    this.sink.end();
+    if (error instanceof RequestError) sendStatusResponse(this.sink, error.status, this.isHead);
+    else sendStatusResponse(this.sink, 500, this.isHead, this.options?.errorBody);
   }
 
   private clientAborted(reason: Error): void {

@@ -124,9 +124,14 @@ export class HttpSink implements ResponseSink {
     });
   }
 
+  /** This response will end its connection (an answer given before the request was read). */
+  closeConnection(): void {
+    this.closeAfter = true;
+  }
+
   /** Whether this response must end its connection (decided when the head goes out). */
   private mustClose(): boolean {
-    if (this.context.closing) return true;
+    if (this.closeAfter || this.context.closing) return true;
     const input = this.input;
     if (input === undefined || input.ended || !hasBody(this.req)) return false;
     // D-N23: the client waits for 100 Continue that will never come; its body was never sent.

@@ -14,7 +14,8 @@ import https from 'node:https';
 import { hostname } from 'node:os';
 import { encodeTargetText, percentDecodeNative } from '../codecs/percent';
 import { ErrorStream } from '../native/error-stream';
-import { REASONS, RequestError } from '../native/errors';
+import { sendStatusResponse } from '../native/error-response';
+import { RequestError } from '../native/errors';
 import { type LifecycleOptions, runApplication } from '../native/lifecycle';
 import type { NativeApp } from '../native/types';
 import { formatCombinedLog } from './access-log';
@@ -90,11 +91,13 @@ export function createHttpGateway(app: NativeApp, options: ServeOptions): HttpGa
     } catch (error) {
       if (!(error instanceof RequestError)) throw error;
       log(`tsgi: ${error.status} for ${req.method ?? ''} ${req.url ?? ''} from ${req.socket.remoteAddress ?? 'a client'}: ${error.message}\n`);
-      respondAndClose(res, sink, error.status);
+      sink.closeConnection();
+      sendStatusResponse(sink, error.status, req.method === 'HEAD');
       return undefined;
     }
     if (environ === NOT_MOUNTED) {
-      respondAndClose(res, sink, 404);
+      sink.closeConnection();
+      sendStatusResponse(sink, 404, req.method === 'HEAD');
       return undefined;
     }
     sink.input = environ['wsgi.input'] as HttpSink['input'];
@@ -138,16 +141,6 @@ export function createHttpGateway(app: NativeApp, options: ServeOptions): HttpGa
       context.serverPort = port;
     },
   };
-}
-
-/** A small text answer from the gateway itself (404, 413, 431), closing the connection. */
-function respondAndClose(res: ServerResponse, sink: HttpSink, status: number): void {
-  const reason = REASONS[status] ?? 'Error';
-  const body = `${reason}\n`;
-  sink.code = status;
-  sink.bytes = body.length;
-  res.writeHead(status, reason, ['Content-Type', 'text/plain; charset=utf-8', 'Content-Length', String(body.length), 'Connection', 'close']);
-  res.end(body);
 }
 
 function logLine(req: IncomingMessage, sink: HttpSink): string {
