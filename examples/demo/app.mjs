@@ -1,0 +1,87 @@
+// @ts-check
+/**
+ * The demo `npm start` serves at http://127.0.0.1:8000: an index page, the hello app, and an
+ * environ viewer where you can watch PATH_INFO carry the UTF-8 bytes of /café as the latin-1
+ * string '/cafÃ©' (the "native string" tunnel of PEP 3333).
+ *
+ * It dispatches with shiftPathInfo, the way wsgiref apps do, so each sub-app sees its own
+ * SCRIPT_NAME and PATH_INFO.
+ */
+import { requestUri, shiftPathInfo } from 'tsgi/native';
+import hello from '../hello/native.mjs';
+
+/** @param {string} text */
+const utf8 = (text) => Buffer.from(text, 'utf8');
+
+/** @param {unknown} value */
+function escapeHtml(value) {
+  return String(value).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** A native string holds bytes; this is the text they spell if they are UTF-8. */
+/** @param {string} native */
+function asUtf8Text(native) {
+  return Buffer.from(native, 'latin1').toString('utf8');
+}
+
+/** @type {import('tsgi/native').NativeApp} */
+function index(environ, startResponse) {
+  const page = `<!doctype html>
+<meta charset="utf-8">
+<title>tsgi demo</title>
+<h1>tsgi demo</h1>
+<p>Served by <code>tsgi serve</code> through the native (PEP 3333) lifecycle.</p>
+<ul>
+  <li><a href="hello">hello</a>: the seed's Hello World in the native flavour</li>
+  <li><a href="environ">environ</a>: the environ of your request</li>
+  <li><a href="environ/caf%C3%A9?q=%C3%A9t%C3%A9">environ/café?q=été</a>: PATH_INFO is
+    <code>/cafÃ©</code>, the UTF-8 bytes of <code>é</code> viewed as latin-1; the query string stays percent-encoded</li>
+</ul>
+<p>Try it with curl: <code>curl -i ${escapeHtml(requestUri(environ, false))}hello</code></p>
+`;
+  startResponse('200 OK', [['Content-Type', 'text/html; charset=utf-8']]);
+  return [utf8(page)];
+}
+
+/** @type {import('tsgi/native').NativeApp} */
+function environViewer(environ, startResponse) {
+  const rows = Object.keys(environ)
+    .sort()
+    .map((key) => {
+      const value = environ[key];
+      const shown = typeof value === 'string' ? value : Object.prototype.toString.call(value);
+      const decoded =
+        typeof value === 'string' && /[\x80-\xFF]/.test(value) ? ` <em>(as UTF-8: ${escapeHtml(asUtf8Text(value))})</em>` : '';
+      return `<tr><th>${escapeHtml(key)}</th><td><code>${escapeHtml(shown)}</code>${decoded}</td></tr>`;
+    })
+    .join('\n');
+  const page = `<!doctype html>
+<meta charset="utf-8">
+<title>environ</title>
+<style>th { text-align: left; padding-right: 1em; } td code { white-space: pre-wrap; }</style>
+<h1>environ</h1>
+<p><a href="${escapeHtml(environ.SCRIPT_NAME ?? '')}/../">back</a></p>
+<table>
+${rows}
+</table>
+`;
+  startResponse('200 OK', [['Content-Type', 'text/html; charset=utf-8']]);
+  return [utf8(page)];
+}
+
+/** @type {import('tsgi/native').NativeApp} */
+function notFound(environ, startResponse) {
+  startResponse('404 Not Found', [['Content-Type', 'text/plain; charset=utf-8']]);
+  return [utf8(`Not Found: ${asUtf8Text((environ.SCRIPT_NAME ?? '') + (environ.PATH_INFO ?? ''))}\n`)];
+}
+
+/** @type {Record<string, import('tsgi/native').NativeApp>} */
+const routes = { '': index, hello, environ: environViewer };
+
+/** @type {import('tsgi/native').NativeApp} */
+export default function demo(environ, startResponse) {
+  // A bare request for the root ('' PATH_INFO) is the index too.
+  const segment = environ.PATH_INFO === '' ? '' : shiftPathInfo(environ);
+  const app = segment === undefined ? index : routes[segment] ?? notFound;
+  return app(environ, startResponse);
+}
