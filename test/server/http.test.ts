@@ -5,6 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -490,5 +491,143 @@ describe('graceful close and the access log', () => {
     await new Promise((r) => setTimeout(r, 20));
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^127\.0\.0\.1 - - \[\d\d\/\w{3}\/\d{4}:\d\d:\d\d:\d\d [+-]\d{4}\] "GET \/p\?q=1 HTTP\/1\.1" 200 5 "http:\/\/r\/" "tester \\"x\\""\n$/);
+  });
+});
+
+describe('server conformance on the wire (VALIDATOR.md §4)', () => {
+  /** Reads a raw socket, noting when each piece arrived. */
+  function timedRaw(port: number, data: string): Promise<Array<{ at: number; text: string }>> {
+    return new Promise((resolve) => {
+      const pieces: Array<{ at: number; text: string }> = [];
+      const socket = net.connect(port, '127.0.0.1', () => socket.write(data));
+      socket.on('data', (c: Buffer) => pieces.push({ at: Date.now(), text: c.toString('latin1') }));
+      socket.on('close', () => resolve(pieces));
+      socket.on('error', () => resolve(pieces));
+    });
+  }
+
+  it('V-103 (N-64): nothing reaches the socket before the first non-empty chunk', async () => {
+    let chunkAt = 0;
+    const { port } = await start((_e, startResponse) => {
+      startResponse('200 OK', ok);
+      return (async function* () {
+        yield new Uint8Array(0);
+        await new Promise((r) => setTimeout(r, 150));
+        chunkAt = Date.now();
+        yield bytes('first');
+      })();
+    });
+    const pieces = await timedRaw(port, 'GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    expect(pieces[0]!.at).toBeGreaterThanOrEqual(chunkAt);
+    expect(pieces[0]!.text).toMatch(/^HTTP\/1\.1 200 /);
+  });
+
+  it('V-104 (N-85, N-107): a yielded chunk is on the wire while the app prepares the next', async () => {
+    let secondAt = 0;
+    const { port } = await start((_e, startResponse) => {
+      startResponse('200 OK', ok);
+      return (async function* () {
+        yield bytes('early');
+        await new Promise((r) => setTimeout(r, 200));
+        secondAt = Date.now();
+        yield bytes('late');
+      })();
+    });
+    const pieces = await timedRaw(port, 'GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    const early = pieces.find((p) => p.text.includes('early'));
+    expect(early!.at).toBeLessThan(secondAt);
+  });
+
+  it('V-105 (N-93, N-94): never more than Content-Length on the wire; an underrun leaves the response incomplete', async () => {
+    const { port } = await start((environ, startResponse) => {
+      startResponse('200 OK', [['Content-Length', '5']]);
+      return environ.PATH_INFO === '/over' ? [bytes('Hello World')] : [bytes('Hel')];
+    });
+    const [over] = parseResponses(await raw(port, 'GET /over HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'));
+    expect(over!.body.toString()).toBe('Hello');
+    const wire = await raw(port, 'GET /under HTTP/1.1\r\nHost: x\r\n\r\n');
+    expect(parseResponses(wire)[0]!.complete).toBe(false);
+  });
+
+  it('V-106 (N-100, N-103): no body, chunking or invented length for HEAD, nor a body for 204/304', async () => {
+    const { port } = await start((environ, startResponse) => {
+      const code = environ.PATH_INFO === '/204' ? '204 No Content' : environ.PATH_INFO === '/304' ? '304 Not Modified' : '200 OK';
+      startResponse(code, ok);
+      return [bytes('body'), bytes('more')];
+    });
+    const wire = await raw(port, 'HEAD / HTTP/1.1\r\nHost: x\r\n\r\nGET /204 HTTP/1.1\r\nHost: x\r\n\r\nGET /304 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    const text = wire.toString('latin1');
+    expect(text).not.toContain('body');
+    expect(text.toLowerCase()).not.toContain('transfer-encoding');
+    expect(text.toLowerCase()).not.toContain('content-length');
+    expect(parseResponses(wire, new Set([0])).map((r) => r.status)).toEqual([200, 204, 304]);
+  });
+
+  it('V-107 (N-88): close() runs exactly once after a normal end, an app error and a disconnect', async () => {
+    const closes: Record<string, number> = { normal: 0, error: 0, gone: 0 };
+    const { port } = await start((environ, startResponse) => {
+      const which = (environ.PATH_INFO ?? '/').slice(1);
+      startResponse('200 OK', ok);
+      const body = (async function* () {
+        yield bytes('x'.repeat(100));
+        if (which === 'error') throw new Error('fails mid-body');
+        if (which === 'gone') await new Promise((r) => setTimeout(r, 2000));
+      })();
+      return Object.assign(body, { close: () => void (closes[which] = (closes[which] ?? 0) + 1) });
+    });
+    await request(port, { path: '/normal' });
+    await request(port, { path: '/error' });
+    await new Promise<void>((resolve) => {
+      const req = http.get({ host: '127.0.0.1', port, path: '/gone', agent: false }, (res) => res.once('data', () => (req.destroy(), resolve())));
+    });
+    for (let i = 0; i < 50 && closes.gone === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(closes).toEqual({ normal: 1, error: 1, gone: 1 });
+  });
+
+  it('V-108 (N-60): every response carries Date', async () => {
+    const { port } = await start((_e, startResponse) => (startResponse('200 OK', ok), [bytes('x')]));
+    const [parsed] = parseResponses(await raw(port, 'GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'));
+    expect(header(parsed!, 'date')).toMatch(/GMT$/);
+  });
+
+  it('V-109 (N-96): Content-Length is computed only for a one-element Array without write()', async () => {
+    const { port } = await start((environ, startResponse) => {
+      const write = startResponse('200 OK', ok);
+      if (environ.PATH_INFO === '/array1') return [bytes('one')];
+      if (environ.PATH_INFO === '/write') {
+        void write(bytes('w'));
+        return [bytes('one')];
+      }
+      return (function* () {
+        yield bytes('gen');
+      })();
+    });
+    const wire = await raw(port, ['/array1', '/write', '/gen'].map((p, i) => `GET ${p} HTTP/1.1\r\nHost: x\r\n${i === 2 ? 'Connection: close\r\n' : ''}\r\n`).join(''));
+    expect(parseResponses(wire).map((r) => header(r, 'content-length') ?? r.framing)).toEqual(['3', 'chunked', 'chunked']);
+  });
+
+  it('V-110 (N-118): Expect: 100-continue never stalls: a final response or a 100 comes', async () => {
+    const { port } = await start((_e, startResponse) => (startResponse('200 OK', ok), [bytes('x')]));
+    const started = Date.now();
+    const wire = await raw(port, 'POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nExpect: 100-continue\r\n\r\n', 200);
+    expect(parseResponses(wire)[0]!.status).toBe(200);
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  it('V-111 (N-62): a hop-by-hop header from the app never reaches the wire; the client gets 500', async () => {
+    const { port } = await start((_e, startResponse) => (startResponse('200 OK', [['Connection', 'upgrade'], ['Upgrade', 'websocket']]), [bytes('x')]));
+    const wire = await raw(port, 'GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    expect(wire.toString('latin1').toLowerCase()).not.toContain('upgrade');
+    expect(parseResponses(wire)[0]!.status).toBe(500);
+  });
+
+  it('V-112 (N-113, D-N11): a chunked body is decoded before the app reads it, with wsgi.input_terminated', async () => {
+    const { port } = await start(async (environ, startResponse) => {
+      const body = await environ['wsgi.input'].read();
+      startResponse('200 OK', ok);
+      return [bytes(`${String(environ['wsgi.input_terminated'])}:${String(environ.CONTENT_LENGTH)}:`), body];
+    });
+    const [parsed] = parseResponses(await raw(port, 'POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n'));
+    expect(parsed!.body.toString()).toBe('true:undefined:abcde');
   });
 });
