@@ -31,16 +31,28 @@ export const REASONS: Readonly<Record<number, string>> = Object.freeze({
 });
 
 /**
+ * An error that says which status the client should get when it reaches the gateway before
+ * anything was sent (instead of the 500 every other error gives).
+ */
+export class HttpError extends Error {
+  override name = 'HttpError';
+  readonly status: number;
+
+  constructor(status: number, message: string) {
+    super(message);
+    this.status = status;
+  }
+}
+
+/**
  * The request, not the app, is at fault: a body shorter than its Content-Length, an upload
  * past the size limit. Raised from `wsgi.input` reads; when it reaches the gateway before
  * anything was sent, the client gets `status` (a 4xx) instead of a 500.
  */
-export class RequestError extends Error {
+export class RequestError extends HttpError {
   override name = 'RequestError';
-  readonly status: number;
 
   constructor(status: 400 | 408 | 413 | 431, message: string) {
-    super(message);
-    this.status = status;
+    super(status, message);
   }
 }

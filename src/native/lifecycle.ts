@@ -17,7 +17,7 @@
 
 import { type CheckName, inspectHeaders, isProblem, show, statusCode, statusProblem } from './checks';
 import { sendStatusResponse } from './error-response';
-import { ProtocolError, RequestError } from './errors';
+import { HttpError, ProtocolError, RequestError } from './errors';
 import { chooseFraming } from './framing';
 import type { Framing, ResponseSink } from './sink';
 import type { Body, Environ, ErrorStreamLike, HeaderList, NativeApp, StartResponse, Write } from './types';
@@ -59,8 +59,8 @@ const RESOLVED: Promise<void> = Promise.resolve();
 const CONTINUE = 0;
 type Step = typeof CONTINUE | Promise<void>;
 
-/** Resolves a pending `next()` race when the client goes away. */
-const ABORTED: unique symbol = Symbol('aborted');
+/** A sync body has no more chunks. */
+const DONE: unique symbol = Symbol('done');
 
 /**
  * Runs `app` for one request and sends its response through `sink`. Returns undefined when the
@@ -103,10 +103,14 @@ class Exchange {
   private complete = false;
   private ended = false;
   private abortReason: Error | undefined;
-  private wakeOnAbort: ((value: typeof ABORTED) => void) | undefined;
+  /** Settles the exchange of an async body when the client leaves (see pumpAsyncBody). */
+  private settleOnAbort: (() => void) | undefined;
 
   private body: Body | undefined;
   private iterator: AnyIterator | undefined;
+  /** The sync body being sent, and the next index when it is an Array. */
+  private syncSource: readonly unknown[] | Iterator<unknown> | undefined;
+  private index = 0;
   private exhausted = false;
   private closed = false;
   private closing: Promise<void> | undefined;
@@ -225,13 +229,13 @@ class Exchange {
         // N-96, D-N5: only an Array's length is trusted; one chunk and no write() gives the length.
         const only: unknown = body[0];
         if (body.length === 1 && !this.wrote && only instanceof Uint8Array) this.knownLength = only.byteLength;
-        return this.pumpArray(body, 0);
+        return this.pumpSync(body);
       }
       // N-91: when a body is both, the async protocol wins.
       if (typeof (body as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function') {
         const iterator = (body as AsyncIterable<unknown>)[Symbol.asyncIterator]();
         this.iterator = iterator;
-        return this.pumpAsync(iterator);
+        return this.pumpAsyncBody(iterator);
       }
       const iterator = (body as Iterable<unknown>)[Symbol.iterator]();
       this.iterator = iterator;
@@ -242,61 +246,93 @@ class Exchange {
     }
   }
 
-  private pumpArray(body: readonly unknown[], from: number): Promise<void> | undefined {
+  /**
+   * A sync body (an Array or a sync iterator): sends what it yields without a single Promise
+   * until the transport asks to wait; from then on the rest goes through one async loop
+   * (continueSync), so a long response never builds a chain of promises (memory stays flat).
+   */
+  private pumpSync(source: readonly unknown[] | Iterator<unknown>): Promise<void> | undefined {
+    this.syncSource = source;
+    let wait: Promise<void> | typeof DONE;
     try {
-      for (let i = from; i < body.length && !this.complete; i++) {
-        const step = this.emit(body[i]);
-        if (step !== CONTINUE) return this.resumeAfter(step, () => this.pumpArray(body, i + 1));
-      }
-      return this.finish();
+      wait = this.sendAvailable();
     } catch (error) {
       return this.fail(error);
     }
+    return wait === DONE ? this.finish() : this.continueSync(wait);
   }
 
-  private pumpSync(iterator: Iterator<unknown>): Promise<void> | undefined {
+  private async continueSync(wait: Promise<void>): Promise<void> {
+    try {
+      for (;;) {
+        await wait;
+        if (this.abortReason !== undefined) return await this.cleanUp();
+        const next = this.sendAvailable();
+        if (next === DONE) break;
+        wait = next;
+      }
+    } catch (error) {
+      return await this.fail(error);
+    }
+    return await this.finish();
+  }
+
+  /** Sends chunks of the sync body until it ends (DONE) or the transport asks to wait. */
+  private sendAvailable(): Promise<void> | typeof DONE {
+    while (!this.complete) {
+      const chunk = this.pullSync();
+      if (chunk === DONE) return DONE;
+      const step = this.emit(chunk);
+      if (step !== CONTINUE) return step;
+    }
+    return DONE;
+  }
+
+  private pullSync(): unknown {
+    const source = this.syncSource as readonly unknown[] | Iterator<unknown>;
+    if (Array.isArray(source)) return this.index < source.length ? source[this.index++] : DONE;
+    let next: IteratorResult<unknown>;
+    try {
+      next = (source as Iterator<unknown>).next();
+    } catch (error) {
+      this.exhausted = true;
+      throw error;
+    }
+    if (next.done === true) {
+      this.exhausted = true;
+      return DONE;
+    }
+    if (isThenable(next.value)) {
+      throw new ProtocolError(
+        'N-91',
+        'the body is a sync iterable that yielded a Promise; make it an async iterable (async function*) instead',
+      );
+    }
+    return next.value;
+  }
+
+  /**
+   * An async body. A body parked in next() forever (a stream waiting for events) must not keep
+   * the exchange from settling once the client left: one race for the whole exchange, never one
+   * per chunk (a race per chunk against a promise that never settles piles up reactions).
+   */
+  private pumpAsyncBody(iterator: AsyncIterator<unknown>): Promise<void> {
+    const released = new Promise<void>((resolve) => (this.settleOnAbort = resolve));
+    return Promise.race([this.pumpAsync(iterator), released]);
+  }
+
+  private async pumpAsync(iterator: AsyncIterator<unknown>): Promise<void> {
     try {
       while (!this.complete) {
         let next: IteratorResult<unknown>;
         try {
-          next = iterator.next();
+          next = await iterator.next();
         } catch (error) {
           this.exhausted = true;
           throw error;
         }
-        if (next.done) {
-          this.exhausted = true;
-          break;
-        }
-        if (isThenable(next.value)) {
-          throw new ProtocolError(
-            'N-91',
-            'the body is a sync iterable that yielded a Promise; make it an async iterable (async function*) instead',
-          );
-        }
-        const step = this.emit(next.value);
-        if (step !== CONTINUE) return this.resumeAfter(step, () => this.pumpSync(iterator));
-      }
-      return this.finish();
-    } catch (error) {
-      return this.fail(error);
-    }
-  }
-
-  private async pumpAsync(iterator: AsyncIterator<unknown>): Promise<void> {
-    // A body parked in next() (a stream waiting for events) must not outlive a client that left.
-    const aborted = new Promise<typeof ABORTED>((resolve) => (this.wakeOnAbort = resolve));
-    try {
-      while (!this.complete) {
-        let next: IteratorResult<unknown> | typeof ABORTED;
-        try {
-          next = await Promise.race([iterator.next(), aborted]);
-        } catch (error) {
-          this.exhausted = true;
-          throw error;
-        }
-        if (next === ABORTED || this.abortReason !== undefined) return await this.cleanUp();
-        if (next.done) {
+        if (this.abortReason !== undefined) return await this.cleanUp();
+        if (next.done === true) {
           this.exhausted = true;
           break;
         }
@@ -307,10 +343,6 @@ class Exchange {
     } catch (error) {
       return await this.fail(error);
     }
-  }
-
-  private resumeAfter(wait: Promise<void>, resume: () => Promise<void> | undefined): Promise<void> {
-    return wait.then(resume, (error: unknown) => this.fail(error));
   }
 
   /** One yielded value: checked, then sent (or discarded where the response has no body). */
@@ -436,19 +468,21 @@ class Exchange {
     return this.cleanUp();
   }
 
-  /** D-N24: a 500 without details; a 4xx when the request was at fault (RequestError). */
+  /** D-N24: a 500 without details; the status an HttpError names (a 4xx for a RequestError). */
   private sendErrorResponse(error: unknown): void {
     this.headersSent = true;
-    if (error instanceof RequestError) sendStatusResponse(this.sink, error.status, this.isHead);
+    if (error instanceof HttpError) sendStatusResponse(this.sink, error.status, this.isHead);
     else sendStatusResponse(this.sink, 500, this.isHead, this.options?.errorBody);
   }
 
   private clientAborted(reason: Error): void {
     if (this.ended || this.abortReason !== undefined) return;
     this.abortReason = reason;
-    this.wakeOnAbort?.(ABORTED);
     // Release the body now rather than at its next chunk (N-88, N-89).
-    if (this.body !== undefined) void this.cleanUp();
+    if (this.body === undefined) return;
+    const closing = this.cleanUp();
+    const settle = this.settleOnAbort;
+    if (settle !== undefined) (closing ?? RESOLVED).then(settle, settle);
   }
 
   /**
