@@ -169,9 +169,11 @@ function setBody(environ: Environ, body: EnvironOptions['body']): void {
     environ.CONTENT_LENGTH ??= String(bytes.byteLength);
     return;
   }
-  // A stream: its length is unknown unless the caller declared one (D-N11).
+  // A stream: its length is unknown unless the caller declared one (D-N11); a client sends such
+  // a body chunked, and says so.
   const declared = environ.CONTENT_LENGTH;
   const length = declared === undefined ? undefined : Number(declared);
+  if (declared === undefined) environ.HTTP_TRANSFER_ENCODING ??= 'chunked';
   environ['wsgi.input'] = new InputStream(body, { length, terminated: true });
 }
 

@@ -33,11 +33,17 @@ export class HttpSink implements ResponseSink {
   bytes = 0;
   /** Set by the gateway: the request body, to drain or give up on after the response. */
   input: InputStream | undefined;
+  /** Set by the gateway: the request's declared Content-Length, if any. */
+  declaredLength: number | undefined;
+  /** Set by the gateway: the request came with a body (a length above 0, or chunked). */
+  hasBody = false;
   /** Set by the gateway for `Expect: 100-continue` requests until the app first reads (D-N23). */
   awaitingContinue = false;
 
   private closeAfter = false;
   private abortReason: Error | undefined;
+  /** The lifecycle waiting for 'drain': undefined until the first wait, null between waits. */
+  private waiter: { resolve: () => void; reject: (reason: Error) => void } | null | undefined;
 
   constructor(
     private readonly req: IncomingMessage,
@@ -70,25 +76,22 @@ export class HttpSink implements ResponseSink {
 
   drained(): Promise<void> {
     if (this.abortReason !== undefined) return Promise.reject(this.abortReason);
-    const res = this.res;
-    return new Promise((resolve, reject) => {
-      const onDrain = () => {
-        res.off('close', onClose);
-        resolve();
-      };
-      const onClose = () => {
-        res.off('drain', onDrain);
-        reject(this.abortReason ?? new Error('the client disconnected'));
-      };
-      res.once('drain', onDrain);
-      res.once('close', onClose);
-    });
+    // One listener for the whole response, hooked on the first wait: a long download waits
+    // once per chunk, and adding and removing listeners each time showed in the profile.
+    if (this.waiter === undefined) {
+      this.res.on('drain', () => {
+        const waiter = this.waiter;
+        this.waiter = null;
+        waiter?.resolve();
+      });
+    }
+    return new Promise((resolve, reject) => (this.waiter = { resolve, reject }));
   }
 
   end(): void {
     this.res.end();
     const input = this.input;
-    if (this.closeAfter || input === undefined || input.ended || !hasBody(this.req)) return;
+    if (this.closeAfter || input === undefined || input.ended || !this.hasBody) return;
     // Read what the app left unread, up to the limit, so the connection can serve the next
     // request; past the limit, give the response time to arrive and end the connection.
     const socket = this.req.socket;
@@ -120,6 +123,8 @@ export class HttpSink implements ResponseSink {
     res.once('close', () => {
       if (res.writableFinished || this.abortReason !== undefined) return;
       this.abortReason = new Error('the client disconnected before the response was complete');
+      this.waiter?.reject(this.abortReason);
+      this.waiter = null;
       listener(this.abortReason);
     });
   }
@@ -133,18 +138,13 @@ export class HttpSink implements ResponseSink {
   private mustClose(): boolean {
     if (this.closeAfter || this.context.closing) return true;
     const input = this.input;
-    if (input === undefined || input.ended || !hasBody(this.req)) return false;
+    if (input === undefined || input.ended || !this.hasBody) return false;
     // D-N23: the client waits for 100 Continue that will never come; its body was never sent.
     if (this.awaitingContinue) return true;
-    const declared = this.req.headers['content-length'];
+    const declared = this.declaredLength;
     if (declared === undefined) return false; // chunked: drain up to the limit after the response
-    return Number(declared) - input.bytesRead > this.context.drainLimit;
+    return declared - input.bytesRead > this.context.drainLimit;
   }
-}
-
-function hasBody(req: IncomingMessage): boolean {
-  const length = req.headers['content-length'];
-  return length !== undefined ? length !== '0' : req.headers['transfer-encoding'] !== undefined;
 }
 
 /** Ends a connection whose unread body we will not read: FIN now, destroy if it lingers. */
