@@ -1,0 +1,171 @@
+// @ts-check
+/**
+ * HTTP hello figure: requests per second of a 12-byte hello over keep-alive, side by side in
+ * one run: raw node:http, tsgi native (`serve` from the built package) and fastify. Each server
+ * is its own process (bench/servers/hello-*.mjs); the load generator is another (wrk when
+ * installed, else autocannon). Every server is warmed up, then the rounds interleave the
+ * contenders (A B C, A B C, …) and each contender's median is reported.
+ *
+ * Knobs: BENCH_SECONDS (per round, default 5), BENCH_ROUNDS (default 5), BENCH_WARMUP (seconds
+ * per server, default 3), BENCH_LOAD=autocannon (use autocannon even when wrk is there),
+ * BENCH_CONNECTIONS (default 64). Run alone: `node bench/http-hello.mjs` (after a build).
+ */
+import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { envNumber, fetchOnce, placement, PROFILE_DIR, progress, runLoad, startServer } from './processes.mjs';
+import { printBudget, printFigure, summarize } from './report.mjs';
+
+const HELLO = 'Hello World\n';
+
+const CONTENDERS = [
+  { name: 'raw node:http', script: new URL('./servers/hello-raw.mjs', import.meta.url) },
+  { name: 'tsgi native (serve)', script: new URL('./servers/hello-tsgi.mjs', import.meta.url) },
+  { name: 'fastify', script: new URL('./servers/hello-fastify.mjs', import.meta.url) },
+];
+
+/**
+ * @typedef {object} LoadGenerator
+ * @property {string} describe
+ * @property {(url: string, seconds: number) => Promise<{ rps: number, requests: number, note?: string }>} run
+ */
+
+/**
+ * wrk when installed (and not overridden), else autocannon's CLI in a child process.
+ * @param {number} connections
+ * @returns {LoadGenerator}
+ */
+function loadGenerator(connections) {
+  const forced = process.env.BENCH_LOAD === 'autocannon';
+  const wrk = !forced && spawnSync('wrk', ['--version']).error === undefined;
+  if (wrk) {
+    return {
+      describe: `wrk -t1 -c${connections}`,
+      async run(url, seconds) {
+        const { code, stdout, stderr } = await runLoad('wrk', ['-t1', `-c${connections}`, `-d${seconds}s`, `${url}/`]);
+        const rps = /Requests\/sec:\s+([\d.]+)/.exec(stdout)?.[1];
+        if (code !== 0 || rps === undefined) throw new Error(`wrk failed (exit ${code}):\n${stdout}${stderr}`);
+        const requests = /(\d+) requests in /.exec(stdout)?.[1];
+        if (requests === undefined) throw new Error(`wrk printed no request count:\n${stdout}`);
+        const non2xx = /Non-2xx or 3xx responses:\s+(\d+)/.exec(stdout)?.[1];
+        if (non2xx !== undefined) throw new Error(`${url}: ${non2xx} answers were not 2xx under load:\n${stdout}`);
+        const socketErrors = /Socket errors: (.*)/.exec(stdout)?.[1];
+        return { rps: Number(rps), requests: Number(requests), ...(socketErrors === undefined ? {} : { note: `wrk socket errors: ${socketErrors}` }) };
+      },
+    };
+  }
+  const cli = createRequire(import.meta.url).resolve('autocannon');
+  return {
+    describe: `autocannon -c ${connections} (CLI, one worker; ${forced ? 'BENCH_LOAD=autocannon' : 'wrk not found'})`,
+    async run(url, seconds) {
+      const { code, stdout, stderr } = await runLoad(process.execPath, [cli, '-c', String(connections), '-d', String(seconds), '-j', '-n', `${url}/`]);
+      if (code !== 0) throw new Error(`autocannon failed (exit ${code}):\n${stderr}`);
+      /** @type {{ requests: { total: number }, duration: number, non2xx: number, errors: number, timeouts: number }} */
+      const result = JSON.parse(stdout);
+      if (result.non2xx > 0) throw new Error(`${url}: ${result.non2xx} answers were not 2xx under load`);
+      const note = result.errors > 0 || result.timeouts > 0 ? `autocannon errors ${result.errors}, timeouts ${result.timeouts}` : undefined;
+      return { rps: result.requests.total / result.duration, requests: result.requests.total, ...(note === undefined ? {} : { note }) };
+    },
+  };
+}
+
+/**
+ * One GET from this process before any load: the answer must be right, or the figure is void.
+ * @param {string} name
+ * @param {string} url
+ */
+async function checkAnswer(name, url) {
+  const { status, headers, body } = await fetchOnce(`${url}/`);
+  const text = body.toString('latin1');
+  const type = headers['content-type'] ?? '';
+  if (status !== 200 || text !== HELLO || !/^text\/plain\b/.test(type)) {
+    throw new Error(
+      `${name} answered wrongly: status ${status}, Content-Type ${JSON.stringify(type)}, body ${JSON.stringify(text)} ` +
+        `(expected 200, text/plain, ${JSON.stringify(HELLO)})`,
+    );
+  }
+  const framing = headers['content-length'] !== undefined ? `Content-Length ${headers['content-length']}` : `Transfer-Encoding ${headers['transfer-encoding'] ?? '(none)'}`;
+  progress(`${name}: answers 200, ${JSON.stringify(HELLO)}, Content-Type ${type}, ${framing}`);
+}
+
+export async function runHttpHello() {
+  const seconds = envNumber('BENCH_SECONDS', '5');
+  const rounds = envNumber('BENCH_ROUNDS', '5');
+  const warmup = envNumber('BENCH_WARMUP', '3');
+  const connections = envNumber('BENCH_CONNECTIONS', '64');
+  const load = loadGenerator(connections);
+  console.log(`\nhttp hello: load generator ${load.describe}; ${placement()}`);
+  progress(`http hello: ${CONTENDERS.length} servers, ${warmup} s warm-up each, then ${rounds} interleaved rounds of ${seconds} s`);
+
+  /** @type {Awaited<ReturnType<typeof startServer>>[]} */
+  const servers = [];
+  try {
+    for (const { name, script } of CONTENDERS) servers.push(await startServer(name, script));
+    for (const server of servers) await checkAnswer(server.name, server.url);
+    for (const server of servers) {
+      progress(`warming up ${server.name} (${warmup} s)`);
+      await load.run(server.url, warmup);
+    }
+    /** @type {number[][]} */
+    const rps = servers.map(() => []);
+    /** @type {number[][]} server CPU time per request, in µs */
+    const cpuPerRequest = servers.map(() => []);
+    /** @type {number[][]} server CPU time over wall time of the round */
+    const busy = servers.map(() => []);
+    /** @type {Set<string>} */
+    const notes = new Set();
+    for (let round = 1; round <= rounds; round++) {
+      const line = [];
+      for (const [i, server] of servers.entries()) {
+        const before = await server.stats();
+        const result = await load.run(server.url, seconds);
+        const after = await server.stats();
+        const cpu = after.cpuMicros - before.cpuMicros;
+        rps[i]?.push(result.rps);
+        cpuPerRequest[i]?.push(cpu / result.requests);
+        busy[i]?.push(cpu / 1e6 / (result.requests / result.rps));
+        if (result.note !== undefined && !/connect 0, read 0, write 0, timeout 0/.test(result.note)) notes.add(`${server.name}: ${result.note}`);
+        line.push(`${server.name} ${result.rps.toFixed(0)}`);
+      }
+      progress(`round ${round}/${rounds}: ${line.join(', ')} req/s`);
+    }
+    // Answers must still be right after the load.
+    for (const server of servers) await checkAnswer(server.name, server.url);
+
+    const [raw, tsgi, fastify] = rps.map(summarize);
+    if (raw === undefined || tsgi === undefined || fastify === undefined) throw new Error('unreachable');
+    printFigure(
+      `http hello: requests/s, GET / keep-alive (median of ${rounds} interleaved rounds of ${seconds} s, ${load.describe})`,
+      'req/s',
+      CONTENDERS.map(({ name }, i) => {
+        const cpu = summarize(cpuPerRequest[i] ?? []);
+        const load = summarize(busy[i] ?? []);
+        return {
+          name,
+          summary: summarize(rps[i] ?? []),
+          note: `server CPU ${cpu.median.toFixed(1)} µs/req (min ${cpu.min.toFixed(1)}, max ${cpu.max.toFixed(1)}), server busy ${(100 * load.median).toFixed(0)}%`,
+        };
+      }),
+      0,
+    );
+    // The same ratio per round (each round runs the contenders back to back), as a noise check.
+    const paired = summarize((rps[1] ?? []).map((value, i) => value / (rps[0]?.[i] ?? NaN)));
+    console.log(`  tsgi/raw per round: median ${paired.median.toFixed(3)} (min ${paired.min.toFixed(3)}, max ${paired.max.toFixed(3)})`);
+    const cpuRatio = summarize(cpuPerRequest[1] ?? []).median / summarize(cpuPerRequest[0] ?? []).median;
+    console.log(`  server CPU per request, tsgi/raw: ${cpuRatio.toFixed(3)} (a server busy well under 100% means the load generator's core set the pace)`);
+    for (const note of notes) console.log(`  note: ${note}`);
+    const ratio = tsgi.median / raw.median;
+    printBudget(`tsgi native ≥ 0.95 × raw node:http: tsgi/raw = ${ratio.toFixed(3)}`, ratio >= 0.95);
+    printBudget(`tsgi native > fastify: tsgi/fastify = ${(tsgi.median / fastify.median).toFixed(3)}`, tsgi.median > fastify.median);
+    console.log(`  (fastify/raw = ${(fastify.median / raw.median).toFixed(3)})`);
+    return { raw, tsgi, fastify };
+  } finally {
+    await Promise.all(servers.map((server) => server.stop()));
+    if (PROFILE_DIR !== undefined) console.log(`  cpu profiles of the servers: ${PROFILE_DIR}`);
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  console.log(`tsgi bench (http hello only) — node ${process.version}, ${new Date().toISOString()}`);
+  await runHttpHello();
+}
