@@ -17,6 +17,7 @@
  */
 
 import { assertNativeString } from '../codecs/latin1';
+import { splitRawPath } from '../codecs/raw-path';
 import { show } from './checks';
 import { ProtocolError } from './errors';
 
@@ -175,8 +176,27 @@ export function shiftPathInfo(environ: Record<string, unknown>): string | undefi
   environ.SCRIPT_NAME = shifted;
   environ.PATH_INFO = rest.length === 0 ? '' : `/${rest.join('/')}`;
   // REQUEST_URI (and RAW_URI) hold the raw request target and stay as the client sent it.
-  // TODO: when the bytes flavour's raw-path extension keys land, shift them here as well.
+  moveRawPath(environ);
 
   // `/.` reaches here because the last segment is never filtered; it names nothing.
   return name === '.' ? undefined : name;
+}
+
+/**
+ * B-43: the raw (still percent-encoded) path keys move with the decoded ones, split again at
+ * the new boundary; when no split gives exactly the new pair, they are dropped rather than
+ * left pointing at the old one.
+ */
+function moveRawPath(environ: Record<string, unknown>): void {
+  const rawScript = environ['tsgi.raw_script_name'];
+  const rawPath = environ['tsgi.raw_path_info'];
+  if (typeof rawScript !== 'string' || typeof rawPath !== 'string') return;
+  const split = splitRawPath(rawScript + rawPath, text(environ, 'SCRIPT_NAME'), text(environ, 'PATH_INFO'));
+  if (split === undefined) {
+    delete environ['tsgi.raw_script_name'];
+    delete environ['tsgi.raw_path_info'];
+  } else {
+    environ['tsgi.raw_script_name'] = split[0];
+    environ['tsgi.raw_path_info'] = split[1];
+  }
 }

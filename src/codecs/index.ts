@@ -1,0 +1,21 @@
+/**
+ * `tsgi/codecs`: crossing between text and bytes, and between the flavours. The latin-1 tunnel
+ * (native strings ⇄ bytes), environ conversions, the app adapters toBytesApp/toNativeApp, and
+ * the raw request path.
+ *
+ * @module
+ */
+
+export { NativeStringError, assertNativeString, bytesToNative, indexOfNonNative, isNativeString, nativeToBytes } from './latin1';
+export { encodeTargetText, percentDecodeNative } from './percent';
+export {
+  bytesToNativeEnviron,
+  INPUT_TERMINATED,
+  nativeToBytesEnviron,
+  RAW_PATH_INFO,
+  RAW_SCRIPT_NAME,
+  type ToBytesEnvironOptions,
+} from './environ';
+export { rawPathOf, splitRawPath } from './raw-path';
+export { toBytesApp } from './to-bytes-app';
+export { respondWithBytesApp, toNativeApp, type ToNativeAppOptions } from './to-native-app';
