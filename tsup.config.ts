@@ -13,6 +13,8 @@ export default defineConfig([
     entry: {
       index: 'src/index.ts',
       'native/index': 'src/native/index.ts',
+      'bytes/index': 'src/bytes/index.ts',
+      'codecs/index': 'src/codecs/index.ts',
       'server/index': 'src/server/index.ts',
     },
     format: ['esm', 'cjs'],

@@ -15,7 +15,8 @@ import { LoadError, loadApp } from './cli/load-app';
 import type { NativeApp } from './native/types';
 import { runCGI } from './server/cgi';
 import { type Limits, parseDuration, parseSize } from './server/options';
-import { serve, UnsupportedError } from './server/serve';
+import { nativeAppOf, serve, UnsupportedError } from './server/serve';
+import type { BytesApp } from './bytes/types';
 import type { Flavour, Protocol, ServeOptions } from './server/types';
 import { VERSION } from './server/version';
 import { isWorkerProcess } from './server/workers';
@@ -184,7 +185,7 @@ async function commandServe(spec: string, values: Values): Promise<number> {
   const requested = oneOf('flavour', values.flavour, ['auto', 'native', 'bytes', 'legacy'], 'auto');
   const { app, label } = await loadApp(spec);
   options.flavour = chooseFlavour(requested, app, label);
-  const server = await serve(app as unknown as NativeApp, options);
+  const server = await serve(app as unknown as NativeApp | BytesApp, options);
   if (isWorkerProcess()) return -1; // a worker lives until the primary tells it to stop
   const workers = options.workers ?? 1;
   say(`serving ${label} (${options.flavour}) on ${server.url}${workers > 1 ? ` with ${workers} workers` : ''}; Ctrl+C to stop`);
@@ -213,10 +214,10 @@ async function commandServe(spec: string, values: Values): Promise<number> {
 async function commandCGI(spec: string, values: Values): Promise<number> {
   const requested = oneOf('flavour', values.flavour, ['auto', 'native', 'bytes', 'legacy'], 'auto');
   const { app, label } = await loadApp(spec);
-  const flavour = chooseFlavour(requested, app, label);
-  if (flavour !== 'native') throw new UnsupportedError(`the ${flavour} flavour cannot run as CGI yet; use a native app`);
-  const limits = await serveOptions(values);
-  await runCGI(app as unknown as NativeApp, { maxBodySize: limits.maxBodySize, drainLimit: limits.drainLimit });
+  const options = await serveOptions(values);
+  options.flavour = chooseFlavour(requested, app, label);
+  const native = nativeAppOf(app as unknown as NativeApp | BytesApp, options);
+  await runCGI(native, { maxBodySize: options.maxBodySize, drainLimit: options.drainLimit });
   // The web server waits for the script to exit: a pool or timer the app left open must not
   // keep the client waiting. Exit once stderr has flushed (stdout already has).
   if (process.stderr.writableLength > 0) await new Promise((resolve) => process.stderr.once('drain', resolve));

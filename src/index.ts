@@ -6,4 +6,5 @@
  */
 
 export * from './native/index';
-export { NativeStringError, bytesToNative, isNativeString, nativeToBytes } from './codecs/latin1';
+export * from './bytes/index';
+export * from './codecs/index';

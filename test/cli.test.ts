@@ -79,7 +79,7 @@ describe('tsgi: usage (exit codes)', () => {
 
   it('a flavour or protocol not available yet exits 2 with a clear message', async () => {
     const file = appFile(ENVIRON_APP);
-    expect((await runMain(['serve', file, '--flavour', 'bytes'])).stderr).toContain('bytes flavour');
+    expect((await runMain(['serve', file, '--flavour', 'legacy'])).stderr).toContain('legacy flavour');
     const { code, stderr } = await runMain(['serve', file, '--protocol', 'fastcgi']);
     expect(code).toBe(2);
     expect(stderr).toContain('fastcgi');

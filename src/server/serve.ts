@@ -1,6 +1,7 @@
 /**
  * `serve(app, options)`: the one entry point to every gateway. It picks the transport and the
- * flavour's adapter, pre-forks when asked, listens, and returns a handle to close gracefully.
+ * flavour's adapter (a bytes app is served through toNativeApp), pre-forks when asked,
+ * listens, and returns a handle to close gracefully.
  *
  * @example
  * import { serve } from 'tsgi/server';
@@ -16,6 +17,8 @@ import { logWriter } from './log';
 import { resolveLimits } from './options';
 import type { GatewayServer, ServeOptions } from './types';
 import { closeOnPrimaryRequest, isWorkerProcess, startWorkers } from './workers';
+import type { BytesApp } from '../bytes/types';
+import { toNativeApp } from '../codecs/to-native-app';
 import type { NativeApp } from '../native/types';
 
 /** Thrown for a flavour or protocol tsgi does not offer (yet): a usage error, not a crash. */
@@ -23,16 +26,21 @@ export class UnsupportedError extends Error {
   override name = 'UnsupportedError';
 }
 
-export async function serve(app: NativeApp, options: ServeOptions = {}): Promise<GatewayServer> {
+/** The app as the native app every gateway runs: bytes apps go through their adapter. */
+export function nativeAppOf(app: NativeApp | BytesApp, options: ServeOptions): NativeApp {
   const flavour = options.flavour ?? 'native';
-  if (flavour !== 'native') {
-    throw new UnsupportedError(`the ${flavour} flavour cannot be served yet; serve a native app (environ, startResponse)`);
-  }
+  if (typeof app !== 'function') throw new TypeError(`serve() needs an app function, got ${typeof app}`);
+  if (flavour === 'native') return app as NativeApp;
+  if (flavour === 'bytes') return toNativeApp(app as BytesApp, { ...options, maxBodySize: resolveLimits(options).maxBodySize });
+  throw new UnsupportedError(`the ${flavour} flavour cannot be served yet; serve a native or a bytes app`);
+}
+
+export async function serve(app: NativeApp | BytesApp, options: ServeOptions = {}): Promise<GatewayServer> {
+  const native = nativeAppOf(app, options);
   const protocol = options.protocol ?? 'http';
   if (protocol !== 'http') {
     throw new UnsupportedError(`the ${protocol} protocol is not available yet; use protocol 'http' (behind nginx: proxy_pass)`);
   }
-  if (typeof app !== 'function') throw new TypeError(`serve() needs an app function, got ${typeof app}`);
   const limits = resolveLimits(options);
   const scheme = options.cert !== undefined && options.key !== undefined ? 'https' : 'http';
   const workers = options.workers ?? 1;
@@ -43,7 +51,7 @@ export async function serve(app: NativeApp, options: ServeOptions = {}): Promise
 
   // Loaded on demand: a CGI script imports tsgi/server for runCGI and must not load node:http.
   const { createHttpGateway } = await import('./http');
-  const gateway = createHttpGateway(app, options);
+  const gateway = createHttpGateway(native, options);
   const address = await listen(gateway.server, options);
   if (typeof address !== 'string') gateway.setServerPort(String(address.port));
   const server = gatewayServer(gateway.server, address, scheme, {

@@ -5,6 +5,7 @@
  */
 
 import type { AddressInfo } from 'node:net';
+import type { ToNativeAppOptions } from '../codecs/to-native-app';
 import type { GatewayOptions } from './options';
 
 /** Which interface the app speaks. `legacy` is never guessed (issue #5). */
@@ -13,7 +14,14 @@ export type Flavour = 'native' | 'bytes' | 'legacy';
 /** How requests arrive. FastCGI, SCGI and uwsgi are planned (DESIGN.md). */
 export type Protocol = 'http' | 'fastcgi' | 'scgi' | 'uwsgi';
 
-export interface ServeOptions extends GatewayOptions {
+/**
+ * For bytes apps: how a chunked upload reaches the app (D-B4: buffered to a length, or streamed
+ * with `tsgi.input_terminated`), the in-memory part of that buffer, and how a poller is
+ * polled (B-62).
+ */
+export type BytesOptions = Pick<ToNativeAppOptions, 'chunkedBodies' | 'memoryLimit' | 'pollInterval' | 'pollTimeout'>;
+
+export interface ServeOptions extends GatewayOptions, BytesOptions {
   /** Default `native`. */
   flavour?: Flavour;
   /** Default `http`. */

@@ -21,7 +21,13 @@ const shared: Options = {
 export default async function buildDist(): Promise<void> {
   await build({
     ...shared,
-    entry: { index: 'src/index.ts', 'native/index': 'src/native/index.ts', 'server/index': 'src/server/index.ts' },
+    entry: {
+      index: 'src/index.ts',
+      'native/index': 'src/native/index.ts',
+      'bytes/index': 'src/bytes/index.ts',
+      'codecs/index': 'src/codecs/index.ts',
+      'server/index': 'src/server/index.ts',
+    },
     splitting: true,
   });
   await build({ ...shared, entry: { cli: 'src/cli.ts' }, banner: { js: '#!/usr/bin/env node' } });
