@@ -28,7 +28,11 @@ import {
 } from './support/nginx';
 import type { GatewayServer } from '../../src/server/types';
 import type { NativeApp } from '../../src/native/types';
-import { httpRequestOf } from './support/requests';
+import { httpRequestOf, serializeRequest } from './support/requests';
+import { toNativeApp } from '../../src/codecs/to-native-app';
+import { buildBytesEnviron, callBytesApplication } from '../../src/bytes/testing';
+import { bytesVersionOf } from '../fixtures/bytes-versions';
+import { raw } from '../server/support/clients';
 
 const nginxMissing = nginxUnavailable();
 if (nginxMissing !== undefined) console.warn(`skipping the CGI-behind-nginx column of the gateway table: ${nginxMissing}`);
@@ -37,7 +41,11 @@ if (proxyMissing !== undefined) console.warn(`skipping the HTTP-behind-nginx col
 
 /** One server for every fixture behind the proxy: the fixture is named by a request header. */
 const FIXTURE_HEADER = 'X-Tsgi-Fixture';
-const byName = new Map(fixtures.map((f) => [f.name, f.app]));
+const byName = new Map<string, NativeApp>([
+  ...fixtures.map((f): [string, NativeApp] => [f.name, f.app]),
+  // The bytes versions, through the adapter serve(app, { flavour: 'bytes' }) uses.
+  ...fixtures.map((f): [string, NativeApp] => [`bytes-${f.name}`, toNativeApp(bytesVersionOf(f.name).app)]),
+]);
 const dispatcher: NativeApp = (environ, startResponse) => {
   const app = byName.get(String(environ.HTTP_X_TSGI_FIXTURE));
   if (app === undefined) throw new Error(`no fixture named ${String(environ.HTTP_X_TSGI_FIXTURE)}`);
@@ -105,6 +113,56 @@ describe.each(fixtures)('$name', (fixture) => {
     `as CGI behind nginx and fcgiwrap${nginxException === undefined ? '' : ` (CGI cannot: ${nginxException.reason})`}`,
     async () => {
       const observed = await observeThroughNginx(nginx as NginxCGI, fixture);
+      expect(differences(observed, nginxException?.expect ?? fixture.expect)).toEqual([]);
+    },
+  );
+});
+
+/** What both flavours put on the wire, with the Date header (the only thing that may differ) blanked. */
+function wire(bytes: Buffer): string {
+  return bytes.toString('latin1').replace(/^Date: .*\r\n/m, 'Date: -\r\n');
+}
+
+describe.each(fixtures)('$name, bytes version', (fixture) => {
+  const version = bytesVersionOf(fixture.name);
+
+  it('through the test client (callBytesApplication)', async () => {
+    const response = await callBytesApplication(version.app, buildBytesEnviron(fixture.request), { errors: 'respond' });
+    expect(differences(response, fixture.expect)).toEqual([]);
+  });
+
+  it('over HTTP (serve flavour bytes): indistinguishable on the wire from the native fixture', async () => {
+    const native = await serve(fixture.app, { port: 0, errorLog: () => undefined });
+    const bytes = await serve(version.app, { flavour: 'bytes', port: 0, errorLog: () => undefined });
+    try {
+      const portOf = (s: GatewayServer) => (typeof s.address === 'string' ? 0 : s.address.port);
+      const observed = await sendRequest(portOf(bytes), httpRequestOf(fixture.request));
+      expect(differences(observed, fixture.expect)).toEqual([]);
+      const onTheWire = async (port: number) => wire(await raw(port, await serializeRequest(httpRequestOf(fixture.request))));
+      expect(await onTheWire(portOf(bytes))).toBe(await onTheWire(portOf(native)));
+    } finally {
+      await Promise.all([native.close(), bytes.close()]);
+    }
+  });
+
+  it.skipIf(proxyMissing !== undefined)('over HTTP on a Unix socket, behind nginx (proxy_pass)', async () => {
+    const spec = httpRequestOf(fixture.request);
+    spec.headers.push([FIXTURE_HEADER, `bytes-${fixture.name}`]);
+    const observed = await sendRequest((proxy as NginxProxy).port, spec);
+    expect(differences(observed, fixture.expect)).toEqual([]);
+  });
+
+  const cgiException = overCGI[fixture.name];
+  it(`as a CGI script${cgiException === undefined ? '' : ` (CGI cannot: ${cgiException.reason})`}`, async () => {
+    const observed = await observeCGIScript(script, { name: `bytes-${fixture.name}`, request: fixture.request });
+    expect(differences(observed, cgiException?.expect ?? fixture.expect)).toEqual([]);
+  });
+
+  const nginxException = overNginx[fixture.name];
+  it.skipIf(nginxMissing !== undefined)(
+    `as CGI behind nginx and fcgiwrap${nginxException === undefined ? '' : ` (CGI cannot: ${nginxException.reason})`}`,
+    async () => {
+      const observed = await observeThroughNginx(nginx as NginxCGI, { name: `bytes-${fixture.name}`, request: fixture.request });
       expect(differences(observed, nginxException?.expect ?? fixture.expect)).toEqual([]);
     },
   );

@@ -8,7 +8,9 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CGIOptions } from '../../../src/server/cgi';
 import type { NativeApp } from '../../../src/native/types';
+import { toNativeApp } from '../../../src/codecs/to-native-app';
 import { fixtures } from '../../fixtures';
+import { bytesVersionOf } from '../../fixtures/bytes-versions';
 
 export interface CGIApp {
   app: NativeApp;
@@ -101,6 +103,8 @@ const redirectApp: NativeApp = (_environ, start) => {
 
 export const cgiApps: Record<string, CGIApp> = {
   ...Object.fromEntries(fixtures.map((fixture) => [fixture.name, { app: fixture.app }])),
+  // The bytes version of each fixture, served through its adapter as `tsgi cgi --flavour bytes` does.
+  ...Object.fromEntries(fixtures.map((fixture) => [`bytes-${fixture.name}`, { app: toNativeApp(bytesVersionOf(fixture.name).app) }])),
   environ: { app: environApp },
   stream: { app: streamApp },
   'ignore-body': { app: ignoreBodyApp },

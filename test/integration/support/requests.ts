@@ -99,3 +99,22 @@ export async function cgiRequestOf(request: EnvironOptions = {}): Promise<{ env:
   const body = bodyOf(request);
   return { env, stdin: body === undefined ? Buffer.alloc(0) : await collect(body) };
 }
+
+/** The request as raw HTTP/1.1 bytes, ending the connection after the response. */
+export async function serializeRequest(spec: HttpRequestSpec): Promise<Buffer> {
+  const lines = [`${spec.method} ${spec.target} HTTP/1.1`, 'Host: localhost', ...spec.headers.map(([n, v]) => `${n}: ${v}`), 'Connection: close'];
+  const body = spec.body;
+  if (body === undefined) return Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'latin1');
+  if (body instanceof Uint8Array) {
+    lines.push(`Content-Length: ${body.byteLength}`);
+    return Buffer.concat([Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'latin1'), body]);
+  }
+  lines.push('Transfer-Encoding: chunked');
+  const parts: Buffer[] = [Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'latin1')];
+  for await (const chunk of body as AsyncIterable<Uint8Array>) {
+    if (chunk.byteLength === 0) continue;
+    parts.push(Buffer.from(`${chunk.byteLength.toString(16)}\r\n`, 'latin1'), Buffer.from(chunk), Buffer.from('\r\n', 'latin1'));
+  }
+  parts.push(Buffer.from('0\r\n\r\n', 'latin1'));
+  return Buffer.concat(parts);
+}
