@@ -21,6 +21,10 @@ export default defineConfig([
     dts: true,
     clean: true,
     splitting: true,
+    // src/codecs/iconv.ts loads iconv-lite lazily with createRequire(__filename or
+    // import.meta.url). Without shims the .cjs files would keep `import.meta`, a syntax error in
+    // CommonJS; with them CJS gets import.meta.url and ESM gets __filename.
+    shims: true,
   },
   // The `tsgi` command: an executable ESM file.
   {

@@ -19,3 +19,16 @@ export {
 export { rawPathOf, splitRawPath } from './raw-path';
 export { toBytesApp } from './to-bytes-app';
 export { respondWithBytesApp, toNativeApp, type ToNativeAppOptions } from './to-native-app';
+export {
+  CharsetDecodeError,
+  CharsetEncodeError,
+  CharsetError,
+  charsetOf,
+  decodeText,
+  type DecodeErrors,
+  encodeText,
+  type EncodeErrors,
+  isCharsetSupported,
+  normalizeCharset,
+  UnknownCharsetError,
+} from './text';

@@ -14,6 +14,9 @@ const shared: Options = {
   dts: false,
   clean: false,
   silent: true,
+  // As in tsup.config.ts, so that this ESM build matches the published one: it defines
+  // __filename where code uses it (src/codecs/iconv.ts).
+  shims: true,
   // The config file would add CJS and declarations; the tests need neither.
   config: false,
 };
