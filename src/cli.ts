@@ -12,6 +12,8 @@
 
 import { parseArgs } from 'node:util';
 import { LoadError, loadApp } from './cli/load-app';
+import type { HeaderPolicy } from './codecs/headers';
+import type { PathErrors } from './codecs/path';
 import type { NativeApp } from './native/types';
 import { runCGI } from './server/cgi';
 import { type Limits, parseDuration, parseSize } from './server/options';
@@ -36,7 +38,8 @@ MODULE is a .js or .mjs file (.ts with a TypeScript loader); EXPORT defaults to 
 export, then \`app\`, then \`application\`.
 
 Options for serve:
-  --flavour auto|native|bytes|legacy   default auto: 2 parameters = native, 1 = bytes
+  --flavour auto|native|bytes|legacy   default auto: 2 parameters = native, 1 = bytes;
+                                       legacy is never guessed
   --protocol http|fastcgi|scgi|uwsgi   default http
   --host HOST                          default 127.0.0.1
   --port PORT                          default 8000
@@ -47,6 +50,11 @@ Options for serve:
   --access-log                         Combined Log Format on stdout
   --serialize                          one request at a time (wsgi.multithread false)
   --allow-underscore-headers           keep request headers whose names hold "_"
+For --flavour legacy (text apps; never chosen by auto):
+  --charset NAME                       body text without a declared charset (default utf-8)
+  --url-charset NAME                   what the request path's bytes are (default utf-8)
+  --header-policy P                    auto|strict|rfc2047|rfc8187|percent (default auto)
+  --path-errors E                      strict (400)|replace|repercent|latin1-fallback
 Limits (sizes like 512k, 10m, 1g; durations like 500ms, 20s, 5m):
   --max-body SIZE                      request body (default 1g)
   --max-header-size SIZE               request head (default 16k)
@@ -104,6 +112,10 @@ function parseCommandLine(argv: string[]) {
       'keep-alive-timeout': text,
       'drain-limit': text,
       'shutdown-timeout': text,
+      charset: text,
+      'url-charset': text,
+      'header-policy': text,
+      'path-errors': text,
       'access-log': flag,
       serialize: flag,
       'allow-underscore-headers': flag,
@@ -161,6 +173,12 @@ async function serveOptions(values: Values): Promise<ServeOptions> {
     if (options.workers < 1) throw new UsageError('--workers must be at least 1');
   }
   if (values['script-name'] !== undefined) options.scriptName = values['script-name'];
+  options.legacy = {
+    charset: values.charset,
+    urlCharset: values['url-charset'],
+    headerPolicy: oneOf<HeaderPolicy | 'auto'>('header-policy', values['header-policy'], ['auto', 'strict', 'rfc2047', 'rfc8187', 'percent'], 'auto'),
+    errors: oneOf<PathErrors>('path-errors', values['path-errors'], ['strict', 'replace', 'repercent', 'latin1-fallback'], 'strict'),
+  };
   if ((values.cert === undefined) !== (values.key === undefined)) throw new UsageError('--cert and --key go together');
   options.cert = await readFileOption(values.cert);
   options.key = await readFileOption(values.key);

@@ -18,6 +18,7 @@ import { resolveLimits } from './options';
 import type { GatewayServer, ServeOptions } from './types';
 import { closeOnPrimaryRequest, isWorkerProcess, startWorkers } from './workers';
 import type { BytesApp } from '../bytes/types';
+import { fromLegacyApp, type LegacyApp } from '../codecs/legacy';
 import { toNativeApp } from '../codecs/to-native-app';
 import type { NativeApp } from '../native/types';
 
@@ -32,7 +33,8 @@ export function nativeAppOf(app: NativeApp | BytesApp, options: ServeOptions): N
   if (typeof app !== 'function') throw new TypeError(`serve() needs an app function, got ${typeof app}`);
   if (flavour === 'native') return app as NativeApp;
   if (flavour === 'bytes') return toNativeApp(app as BytesApp, { ...options, maxBodySize: resolveLimits(options).maxBodySize });
-  throw new UnsupportedError(`the ${flavour} flavour cannot be served yet; serve a native or a bytes app`);
+  if (flavour === 'legacy') return fromLegacyApp(app as unknown as LegacyApp, options.legacy);
+  throw new UnsupportedError(`unknown flavour ${JSON.stringify(flavour)}; use native, bytes or legacy`);
 }
 
 export async function serve(app: NativeApp | BytesApp, options: ServeOptions = {}): Promise<GatewayServer> {

@@ -5,6 +5,7 @@
  */
 
 import type { AddressInfo } from 'node:net';
+import type { LegacyOptions } from '../codecs/legacy';
 import type { ToNativeAppOptions } from '../codecs/to-native-app';
 import type { GatewayOptions } from './options';
 
@@ -22,6 +23,8 @@ export type Protocol = 'http' | 'fastcgi' | 'scgi' | 'uwsgi';
 export type BytesOptions = Pick<ToNativeAppOptions, 'chunkedBodies' | 'memoryLimit' | 'pollInterval' | 'pollTimeout'>;
 
 export interface ServeOptions extends GatewayOptions, BytesOptions {
+  /** For legacy text apps: charsets and the header policy (see fromLegacyApp). */
+  legacy?: LegacyOptions;
   /** Default `native`. */
   flavour?: Flavour;
   /** Default `http`. */

@@ -1,0 +1,278 @@
+/**
+ * `fromLegacyApp(app, options)`: runs an app written as if text were bytes, unchanged, as a
+ * native (PEP 3333) app. It is where MIGRATION.md starts: the seed's Hello World yields a
+ * string; such apps expect `PATH_INFO` to be `'/café'`, not the latin-1 tunnel `'/cafÃ©'`, and
+ * set headers with any Unicode in them.
+ *
+ * Request: CGI values become text (CODECS C-6): the path in `urlCharset` (a path that is not
+ * valid there gets 400 under `errors: 'strict'`), everything else as UTF-8 where it is valid
+ * and as its latin-1 view where it is not. `wsgi.input` stays bytes, with `readText()` added.
+ *
+ * Response: string chunks are encoded in the charset of the response's Content-Type, which
+ * gets `; charset=…` when a text type has none; `Uint8Array` chunks pass through, mixed freely.
+ * A Content-Length counted in characters becomes the byte length, or goes when it cannot be
+ * known. Status and header text are carried by `headerPolicy` (RFC 8187, RFC 2047, percent).
+ *
+ * @example
+ * function hello(environ, startResponse) {            // the seed's app, unchanged
+ *   startResponse('200 OK', [['Content-Type', 'text/plain']]);
+ *   return [`Hello from ${environ.PATH_INFO}\n`];      // '/café', as text
+ * }
+ * await serve(fromLegacyApp(hello));                   // or: tsgi serve --flavour legacy
+ *
+ * @module
+ */
+
+import { inspectHeaders, isProblem, show, statusProblem } from '../native/checks';
+import { ProtocolError, RequestError } from '../native/errors';
+import type { Body, Closable, Environ, HeaderList, InputStreamLike, NativeApp, StartResponse, Write } from '../native/types';
+import { defaultHeaderPolicy, encodeHeaderValue, type HeaderPolicy } from './headers';
+import { decodePath, PathDecodeError, type PathErrors } from './path';
+import { charsetOf, decodeText, encodeText, normalizeCharset } from './text';
+
+export interface LegacyOptions {
+  /** Charset of string body chunks when the Content-Type names none (and added to it). Default utf-8. */
+  charset?: string;
+  /** Charset of the request path's bytes (what browsers send: UTF-8). Default utf-8. */
+  urlCharset?: string;
+  /**
+   * How header text outside latin-1 is carried: one policy for every header, or `'auto'`: the
+   * sensible one per header (percent-encoding for Location, RFC 8187 for Content-Disposition,
+   * refusal otherwise). Default `'auto'`.
+   */
+  headerPolicy?: HeaderPolicy | 'auto';
+  /**
+   * A path whose bytes are not valid in `urlCharset`: `'strict'` (the client gets 400),
+   * `'replace'` (U+FFFD), `'repercent'` (lossless `%XX`) or `'latin1-fallback'`. Default strict.
+   */
+  errors?: PathErrors;
+}
+
+/** A chunk of a legacy body: text, or bytes as they are. */
+export type LegacyChunk = string | Uint8Array;
+export type LegacyBody = (Iterable<LegacyChunk> | AsyncIterable<LegacyChunk>) & Closable;
+export type LegacyWrite = (data: LegacyChunk) => Promise<void>;
+export type LegacyStartResponse = (status: string, headers: Array<[string, string]>, excInfo?: unknown) => LegacyWrite;
+
+/** `wsgi.input` for a legacy app: bytes as ever, and the whole rest as text. */
+export interface LegacyInput extends InputStreamLike {
+  /** Reads the rest of the body and decodes it: `charset`, else the request's Content-Type charset, else UTF-8. */
+  readText(charset?: string): Promise<string>;
+}
+
+/** The environ a legacy app sees: CGI values as decoded text. */
+export interface LegacyEnviron extends Omit<Environ, 'wsgi.input'> {
+  'wsgi.input': LegacyInput;
+  /** The native environ it came from, bytes intact (for code being migrated). */
+  'tsgi.native_environ': Environ;
+}
+
+export type LegacyApp = (environ: LegacyEnviron, startResponse: LegacyStartResponse) => LegacyBody | Promise<LegacyBody>;
+
+/**
+ * Types whose text charset is declared by a `charset` parameter (C-30: the list Werkzeug adds
+ * one to). JSON has none (RFC 8259: always UTF-8, C-29).
+ */
+const TEXT_TYPES = /^(?:text\/[^;\s]+|application\/(?:javascript|ecmascript|sql|xml|xml-dtd|xml-external-parsed-entity)|[^;\s/]+\/[^;\s]+\+xml)\s*(?:;|$)/i;
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as PromiseLike<unknown>).then === 'function';
+}
+
+export function fromLegacyApp(app: LegacyApp, options: LegacyOptions = {}): NativeApp {
+  const charset = normalizeCharset(options.charset ?? 'utf-8');
+  const urlCharset = normalizeCharset(options.urlCharset ?? 'utf-8');
+  const policy = options.headerPolicy ?? 'auto';
+  const errors = options.errors ?? 'strict';
+
+  return function nativeFromLegacy(environ: Environ, startResponse: StartResponse): Body | Promise<Body> {
+    const text = legacyEnviron(environ, urlCharset, errors);
+    const response = new LegacyResponse(startResponse, charset, policy);
+    const result = app(text, (status, headers, excInfo) => response.start(status, headers, excInfo));
+    if (isThenable(result)) return Promise.resolve(result).then((body) => response.body(body));
+    return response.body(result);
+  };
+}
+
+// -----------------------------------------------------------------------------------------------
+// The request: native values as text (C-6)
+
+function legacyEnviron(environ: Environ, urlCharset: string, errors: PathErrors): LegacyEnviron {
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(environ)) {
+    const value = environ[key];
+    if (key.includes('.') || typeof value !== 'string') {
+      out[key] = value;
+    } else if (key === 'PATH_INFO' || key === 'SCRIPT_NAME') {
+      try {
+        out[key] = decodePath(value, { charset: urlCharset, errors });
+      } catch (error) {
+        // A path the app cannot name as text: the request is at fault (decodePath's advice).
+        if (error instanceof PathDecodeError) throw new RequestError(400, error.message);
+        throw error;
+      }
+    } else {
+      // Header values and the rest: UTF-8 where valid, else the bytes' latin-1 view (no loss).
+      out[key] = decodePath(value, { charset: key === 'QUERY_STRING' ? urlCharset : 'utf-8', errors: 'latin1-fallback' });
+    }
+  }
+  out['wsgi.input'] = legacyInput(environ['wsgi.input'], typeof environ.CONTENT_TYPE === 'string' ? environ.CONTENT_TYPE : undefined);
+  out['tsgi.native_environ'] = environ;
+  return out as unknown as LegacyEnviron;
+}
+
+function legacyInput(input: InputStreamLike, contentType: string | undefined): LegacyInput {
+  return {
+    read: (size) => input.read(size),
+    readline: (size) => input.readline(size),
+    readlines: (hint) => input.readlines(hint),
+    [Symbol.asyncIterator]: () => input[Symbol.asyncIterator](),
+    async readText(charset?: string) {
+      const bytes = await input.read();
+      return decodeText(bytes, charset ?? charsetOf(contentType) ?? 'utf-8');
+    },
+  };
+}
+
+// -----------------------------------------------------------------------------------------------
+// The response: text encoded, Content-Length in bytes
+
+class LegacyResponse {
+  private startCalled = false;
+  private status: string | undefined;
+  private headers: HeaderList = [];
+  /** The app's Content-Length, if it gave one (characters or bytes: not known yet). */
+  private declaredLength: number | undefined;
+  private charset: string;
+  private committed = false;
+  private write: Write | undefined;
+
+  constructor(
+    private readonly startResponse: StartResponse,
+    private readonly defaultCharset: string,
+    private readonly policy: HeaderPolicy | 'auto',
+  ) {
+    this.charset = defaultCharset;
+  }
+
+  /** The legacy startResponse: checked now (N-63), passed on once the body shows what it holds. */
+  start(status: string, headers: Array<[string, string]>, excInfo: unknown): LegacyWrite {
+    if (this.committed) {
+      // The native side decides: replace before anything was sent, re-raise after (N-70, N-71).
+      this.startResponse(...this.encodeHead(status, headers), excInfo);
+      return (data) => this.writeChunk(data);
+    }
+    if (excInfo === undefined && this.startCalled) {
+      throw new ProtocolError('N-67', 'startResponse() was called a second time without excInfo');
+    }
+    // N-63: the call counts before it is checked.
+    this.startCalled = true;
+    this.status = undefined;
+    const [nativeStatus, nativeHeaders] = this.encodeHead(status, headers);
+    this.status = nativeStatus;
+    this.headers = nativeHeaders;
+    return (data) => this.writeChunk(data);
+  }
+
+  /** Status and headers as native strings, by policy; the charset and Content-Length noted. */
+  private encodeHead(status: string, headers: Array<[string, string]>): [string, HeaderList] {
+    if (typeof status !== 'string') throw new ProtocolError('N-1', `status must be a string like "200 OK", got ${show(status)}`);
+    const nativeStatus = status.length > 4 ? `${status.slice(0, 4)}${encodeHeaderValue(status.slice(4), this.policy === 'rfc2047' ? 'rfc2047' : 'strict', 'Status')}` : status;
+    const bad = statusProblem(nativeStatus);
+    if (bad !== undefined) throw new ProtocolError('N-54', bad.message);
+    if (!Array.isArray(headers)) throw new ProtocolError('N-56', `headers must be an array of [name, value] pairs, got ${show(headers)}`);
+    this.declaredLength = undefined;
+    this.charset = this.defaultCharset;
+    const out: HeaderList = [];
+    for (const entry of headers) {
+      if (!Array.isArray(entry) || entry.length !== 2) throw new ProtocolError('N-56', `each header must be a [name, value] pair, got ${show(entry)}`);
+      const [name, value] = entry as [unknown, unknown];
+      if (typeof name !== 'string' || typeof value !== 'string') throw new ProtocolError('N-56', `header names and values must be strings, got [${show(name)}, ${show(value)}]`);
+      const lower = name.toLowerCase();
+      if (lower === 'content-length') {
+        // C-37: maybe characters; the body decides (see commit).
+        this.declaredLength = Number(value);
+        continue;
+      }
+      let encoded = encodeHeaderValue(value, this.policy === 'auto' ? defaultHeaderPolicy(name) : this.policy, name);
+      if (lower === 'content-type') {
+        const named = charsetOf(encoded);
+        if (named !== undefined) this.charset = normalizeCharset(named);
+        else if (TEXT_TYPES.test(encoded)) encoded += `; charset=${this.defaultCharset}`;
+      }
+      out.push([name, encoded]);
+    }
+    const facts = inspectHeaders(out);
+    if (isProblem(facts)) throw new ProtocolError('N-58', facts.message);
+    return [nativeStatus, out];
+  }
+
+  /**
+   * Calls the native startResponse. C-37: a Content-Length is kept when the body is bytes (the
+   * app counted bytes), replaced by the byte length when the whole body is known, and dropped
+   * when text of unknown length follows (the gateway then chunks).
+   */
+  private commit(kind: 'bytes' | 'text', knownLength?: number): void {
+    if (this.status === undefined) throw new ProtocolError('N-66', 'the body began before startResponse() was called');
+    this.committed = true;
+    const headers = this.headers;
+    if (knownLength !== undefined && this.declaredLength !== undefined) headers.push(['Content-Length', String(knownLength)]);
+    else if (kind === 'bytes' && this.declaredLength !== undefined) headers.push(['Content-Length', String(this.declaredLength)]);
+    this.write = this.startResponse(this.status, headers);
+  }
+
+  private encode(chunk: unknown): Uint8Array {
+    if (chunk instanceof Uint8Array) return chunk;
+    if (typeof chunk === 'string') return encodeText(chunk, this.charset);
+    throw new ProtocolError('N-9', `a legacy body yields strings or Uint8Array chunks, got ${show(chunk)}`);
+  }
+
+  private writeChunk(data: LegacyChunk): Promise<void> {
+    if (!this.committed) this.commit(typeof data === 'string' ? 'text' : 'bytes');
+    return (this.write as Write)(this.encode(data));
+  }
+
+  /** The native body: chunks encoded, startResponse passed on before the first one. */
+  body(legacy: LegacyBody): Body {
+    if (legacy === null || typeof legacy !== 'object' || typeof legacy === 'string') {
+      throw new ProtocolError('N-9', `the application must return an iterable of chunks, got ${show(legacy)}`);
+    }
+    if (Array.isArray(legacy)) {
+      const chunks = (legacy as unknown[]).map((chunk) => this.encode(chunk));
+      if (!this.committed) {
+        const total = chunks.reduce((n, c) => n + c.byteLength, 0);
+        this.commit('bytes', total);
+      }
+      return Object.assign(chunks, { close: () => (legacy as Closable).close?.() });
+    }
+    const self = this;
+    const close = () => legacy.close?.();
+    if (typeof (legacy as AsyncIterable<LegacyChunk>)[Symbol.asyncIterator] === 'function') {
+      return {
+        async *[Symbol.asyncIterator]() {
+          for await (const chunk of legacy as AsyncIterable<LegacyChunk>) yield self.next(chunk);
+          self.ensureCommitted();
+        },
+        close,
+      };
+    }
+    return {
+      *[Symbol.iterator]() {
+        for (const chunk of legacy as Iterable<LegacyChunk>) yield self.next(chunk);
+        self.ensureCommitted();
+      },
+      close,
+    };
+  }
+
+  /** One chunk of an iterated body: the first non-empty one decides the Content-Length. */
+  private next(chunk: LegacyChunk): Uint8Array {
+    const bytes = this.encode(chunk);
+    if (!this.committed && bytes.byteLength > 0) this.commit(typeof chunk === 'string' ? 'text' : 'bytes');
+    return bytes;
+  }
+
+  private ensureCommitted(): void {
+    if (!this.committed) this.commit('bytes', 0);
+  }
+}

@@ -1,0 +1,183 @@
+/**
+ * fromLegacyApp: text apps run unchanged. The seed's Hello World, the greetings example in
+ * UTF-8 and Shift_JIS, and each conversion the adapter does on the way in and out.
+ */
+import { describe, expect, it } from 'vitest';
+import { fromLegacyApp, type LegacyApp } from '../../src/codecs/legacy';
+import { encodeText } from '../../src/codecs/text';
+import { ProtocolError } from '../../src/native/errors';
+import { buildEnviron, callApplication } from '../../src/native/testing';
+import greetings from '../../examples/legacy/greetings.mjs';
+import seedHello from '../../examples/hello/legacy.mjs';
+
+const call = (app: LegacyApp, options: Parameters<typeof buildEnviron>[0] = {}, legacy = {}) =>
+  callApplication(fromLegacyApp(app, legacy), buildEnviron(options), { errors: 'respond' });
+const headerOf = (response: { headers: [string, string][] }, name: string) => response.headers.find(([n]) => n.toLowerCase() === name)?.[1];
+
+describe('the seed and the examples, unchanged', () => {
+  it('the seed\'s Hello World (it yields a string) answers with the right bytes and headers', async () => {
+    const response = await call(seedHello as unknown as LegacyApp);
+    expect(response.status).toBe('200 OK');
+    expect(Buffer.from(response.body).toString()).toBe('Hello World\n');
+    expect(headerOf(response, 'content-type')).toBe('text/plain; charset=utf-8');
+    expect(response.framing).toBe('chunked');
+  });
+
+  it('greetings answers in UTF-8, with Content-Length in bytes and the filename carried by RFC 8187', async () => {
+    const response = await call(greetings as unknown as LegacyApp, { path: '/café' });
+    const body = Buffer.from('Bonjour du café\n', 'utf8');
+    expect(Buffer.from(response.body)).toEqual(body);
+    expect(headerOf(response, 'content-length')).toBe(String(body.byteLength));
+    expect(headerOf(response, 'content-disposition')).toBe(`inline; filename="Bonjour du cafe.txt"; filename*=UTF-8''Bonjour%20du%20caf%C3%A9.txt`);
+  });
+
+  it('greetings answers in Shift_JIS', async () => {
+    const response = await call(greetings as unknown as LegacyApp, { path: '/ja' });
+    const body = encodeText('こんにちは、世界\n', 'shift_jis');
+    expect(Buffer.from(response.body)).toEqual(body);
+    expect(headerOf(response, 'content-type')).toBe('text/plain; charset=Shift_JIS');
+    expect(headerOf(response, 'content-length')).toBe(String(body.byteLength));
+  });
+});
+
+describe('the request as text (C-6, C-16)', () => {
+  const echo: LegacyApp = (environ, start) => {
+    start('200 OK', [['Content-Type', 'text/plain']]);
+    return [`${String(environ.PATH_INFO)}|${String(environ.QUERY_STRING)}|${String(environ.HTTP_X_NAME)}`];
+  };
+
+  it('C-6: PATH_INFO is the text the client meant, not the latin-1 tunnel', async () => {
+    const response = await call(echo, { path: '/caf%C3%A9?q=%C3%A9', headers: { 'X-Name': 'Zo\u00c3\u00ab' } });
+    expect(Buffer.from(response.body).toString()).toBe('/café|q=%C3%A9|Zoë');
+  });
+
+  it('C-16: a path that is not valid UTF-8 gets 400 under strict, and passes with repercent', async () => {
+    expect((await call(echo, { path: '/caf%E9' })).code).toBe(400);
+    const kept = await call(echo, { path: '/caf%E9' }, { errors: 'repercent' });
+    expect(Buffer.from(kept.body).toString()).toMatch(/^\/caf%E9\|/);
+  });
+
+  it('urlCharset decodes the path in another charset', async () => {
+    const response = await call(echo, { path: '/%93%FA%96%7B' }, { urlCharset: 'shift_jis' });
+    expect(Buffer.from(response.body).toString()).toMatch(/^\/日本\|/);
+  });
+
+  it('a header value that is not UTF-8 stays as its latin-1 view, never lost', async () => {
+    const response = await call(echo, { headers: { 'X-Name': 'caf\u00e9' } });
+    expect(Buffer.from(response.body).toString()).toBe('/||café');
+  });
+
+  it('wsgi.input stays bytes, and readText() decodes it with the request\'s charset', async () => {
+    const app: LegacyApp = async (environ, start) => {
+      const text = await environ['wsgi.input'].readText();
+      start('200 OK', [['Content-Type', 'text/plain']]);
+      return [`${text.length} characters: ${text}`];
+    };
+    const body = encodeText('日本語', 'shift_jis');
+    const response = await call(app, { method: 'POST', headers: { 'Content-Type': 'text/plain; charset=Shift_JIS' }, body });
+    expect(Buffer.from(response.body).toString()).toBe('3 characters: 日本語');
+  });
+});
+
+describe('the response from text (C-28…C-37)', () => {
+  it('C-31, C-37: a Content-Length in characters becomes the byte length', async () => {
+    const app: LegacyApp = (_e, start) => {
+      start('200 OK', [['Content-Type', 'text/plain'], ['Content-Length', '4']]);
+      return ['café'];
+    };
+    const response = await call(app);
+    expect(headerOf(response, 'content-length')).toBe('5');
+    expect(Buffer.from(response.body).toString()).toBe('café');
+  });
+
+  it('C-37: a Content-Length that cannot be known (text from a generator) is dropped', async () => {
+    const app: LegacyApp = (_e, start) => {
+      start('200 OK', [['Content-Type', 'text/plain'], ['Content-Length', '8']]);
+      return (function* () {
+        yield 'café ';
+        yield 'olé';
+      })();
+    };
+    const response = await call(app);
+    expect(headerOf(response, 'content-length')).toBeUndefined();
+    expect(response.framing).toBe('chunked');
+    expect(Buffer.from(response.body).toString()).toBe('café olé');
+  });
+
+  it('a Content-Length of a bytes body is the app\'s own, and kept', async () => {
+    const app: LegacyApp = (_e, start) => {
+      start('200 OK', [['Content-Type', 'application/octet-stream'], ['Content-Length', '3']]);
+      return (function* () {
+        yield Buffer.from('ab');
+        yield Buffer.from('c');
+      })();
+    };
+    const response = await call(app);
+    expect(headerOf(response, 'content-length')).toBe('3');
+    expect(response.framing).toBe('length');
+  });
+
+  it('string and Uint8Array chunks mix freely; strings in the declared charset', async () => {
+    const app: LegacyApp = (_e, start) => {
+      start('200 OK', [['Content-Type', 'text/plain; charset=iso-8859-1']]);
+      return ['caf', Buffer.from([0xe9]), 'é'];
+    };
+    const response = await call(app);
+    expect(Buffer.from(response.body)).toEqual(Buffer.from([0x63, 0x61, 0x66, 0xe9, 0xe9]));
+  });
+
+  it('C-30: a text type without a charset gets one; JSON does not (RFC 8259)', async () => {
+    const typed = (type: string): LegacyApp => (_e, start) => (start('200 OK', [['Content-Type', type]]), ['{}']);
+    expect(headerOf(await call(typed('text/html')), 'content-type')).toBe('text/html; charset=utf-8');
+    expect(headerOf(await call(typed('application/json')), 'content-type')).toBe('application/json');
+    expect(headerOf(await call(typed('text/html'), {}, { charset: 'windows-1252' }), 'content-type')).toBe('text/html; charset=windows-1252');
+  });
+
+  it('write() takes text too', async () => {
+    const app: LegacyApp = async (_e, start) => {
+      const write = start('200 OK', [['Content-Type', 'text/plain']]);
+      await write('écrit ');
+      return ['puis rendu'];
+    };
+    expect(Buffer.from((await call(app)).body).toString()).toBe('écrit puis rendu');
+  });
+
+  it('C-26: a Unicode Location is percent-encoded (IRI to URI)', async () => {
+    const app: LegacyApp = (_e, start) => (start('302 Found', [['Location', '/café/menü']]), []);
+    expect(headerOf(await call(app), 'location')).toBe('/caf%C3%A9/men%C3%BC');
+  });
+
+  it('C-35: a Unicode value in a header with no policy for it is refused, naming the header and character', async () => {
+    const app: LegacyApp = (_e, start) => (start('200 OK', [['X-Greeting', 'こんにちは']]), []);
+    const error = await callApplication(fromLegacyApp(app), buildEnviron()).catch((e: unknown) => e);
+    expect(String((error as Error).message)).toMatch(/X-Greeting.*U\+3053/);
+    const asWords = await call(app, {}, { headerPolicy: 'rfc2047' });
+    expect(headerOf(asWords, 'x-greeting')).toMatch(/^=\?UTF-8\?B\?.+\?=$/);
+  });
+
+  it('N-9: a chunk that is neither text nor bytes is refused', async () => {
+    const app = ((_e: unknown, start: (s: string, h: [string, string][]) => void) => (start('200 OK', []), [42])) as unknown as LegacyApp;
+    const error = await callApplication(fromLegacyApp(app), buildEnviron()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ProtocolError);
+    expect((error as ProtocolError).rule).toBe('N-9');
+  });
+
+  it('N-67: a second startResponse without excInfo is refused, even after a failed first one', async () => {
+    const thrown: unknown[] = [];
+    const app: LegacyApp = (_e, start) => {
+      try {
+        start('200 OK', [['Bad Name', 'x']]);
+      } catch (e) {
+        thrown.push(e);
+      }
+      try {
+        start('200 OK', []);
+      } catch (e) {
+        thrown.push(e);
+      }
+      return [];
+    };
+    await call(app);
+    expect(thrown.map((e) => (e as ProtocolError).rule)).toEqual(['N-58', 'N-67']);
+  });
+});
