@@ -129,8 +129,21 @@ export function statusCode(status: string): number {
   return (status.charCodeAt(0) - 48) * 100 + (status.charCodeAt(1) - 48) * 10 + (status.charCodeAt(2) - 48);
 }
 
+/** Header names that passed headerNameProblem: apps send the same few on every response. */
+const validNames = new Set<string>();
+
 /** Checks one header name; returns the first problem, or undefined. */
 export function headerNameProblem(name: string): Problem | undefined {
+  if (validNames.has(name)) return undefined;
+  const problem = nameProblem(name);
+  if (problem === undefined) {
+    if (validNames.size >= 256) validNames.clear();
+    validNames.add(name);
+  }
+  return problem;
+}
+
+function nameProblem(name: string): Problem | undefined {
   if (!TOKEN.test(name)) {
     return { check: 'header-name', message: `header name ${show(name)} ${whyNotToken(name)} (RFC 9110 §5.1)` };
   }
@@ -191,6 +204,18 @@ export interface HeaderFacts {
  * needs from it. Returns a problem, or the facts.
  */
 export function inspectHeaders(headers: unknown): Problem | HeaderFacts {
+  const checked = checkHeaderList(headers);
+  return typeof checked === 'number' ? { contentLength: checked } : checked;
+}
+
+/** Header values that passed headerValueProblem: the same few recur on every response. */
+const validValues = new Set<string>();
+
+/**
+ * {@link inspectHeaders} for the lifecycle's hot path: the declared Content-Length (-1 for
+ * none) as a number rather than in an object made for each response.
+ */
+export function checkHeaderList(headers: unknown): Problem | number {
   if (!Array.isArray(headers)) {
     return { check: 'headers-type', message: `headers must be an array of [name, value] pairs, got ${show(headers)}` };
   }
@@ -208,8 +233,17 @@ export function inspectHeaders(headers: unknown): Problem | HeaderFacts {
         message: `headers[${i}] must hold two strings, got [${show(name)}, ${show(value)}]`,
       };
     }
-    const problem = headerNameProblem(name) ?? headerValueProblem(name, value);
+    const problem = headerNameProblem(name);
     if (problem !== undefined) return problem;
+    if (!validValues.has(value)) {
+      const bad = headerValueProblem(name, value);
+      if (bad !== undefined) return bad;
+      // Short values only: a long one is rarely repeated, and the set must stay small.
+      if (value.length <= 64) {
+        if (validValues.size >= 1024) validValues.clear();
+        validValues.add(value);
+      }
+    }
     if (name.length === 14 && name.toLowerCase() === 'content-length') {
       if (contentLength !== -1) {
         return { check: 'content-length', message: 'more than one Content-Length header' };
@@ -220,7 +254,7 @@ export function inspectHeaders(headers: unknown): Problem | HeaderFacts {
       contentLength = Number(value);
     }
   }
-  return { contentLength };
+  return contentLength;
 }
 
 export function isProblem(x: Problem | HeaderFacts): x is Problem {

@@ -26,8 +26,13 @@ export function hasNoBody(isHead: boolean, code: number): boolean {
 }
 
 export function chooseFraming(facts: FramingFacts): Framing {
-  if (hasNoBody(facts.isHead, facts.code)) return 'none';
-  if (facts.contentLength >= 0 || facts.knownLength >= 0) return 'length';
+  return framingOf(facts.isHead, facts.code, facts.contentLength, facts.knownLength, facts.canChunk);
+}
+
+/** {@link chooseFraming} with its facts as arguments: the lifecycle's per-response call makes no object. */
+export function framingOf(isHead: boolean, code: number, contentLength: number, knownLength: number, canChunk: boolean): Framing {
+  if (hasNoBody(isHead, code)) return 'none';
+  if (contentLength >= 0 || knownLength >= 0) return 'length';
   // N-95, N-97: without a length, chunk for HTTP/1.1 clients; HTTP/1.0 ones read until close.
-  return facts.canChunk ? 'chunked' : 'close';
+  return canChunk ? 'chunked' : 'close';
 }

@@ -55,8 +55,9 @@ export class MemorySink implements ResponseSink {
     return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
   }
 
-  end(): void {
+  end(lastChunk?: Uint8Array): void {
     if (this.head === undefined) throw new Error('MemorySink: end() before sendHead()');
+    if (lastChunk !== undefined && this.state === 'open') this.write(lastChunk);
     if (this.state === 'open') this.state = 'ended';
   }
 
@@ -68,7 +69,9 @@ export class MemorySink implements ResponseSink {
   }
 
   onAbort(listener: (reason: Error) => void): void {
-    this.abortListeners.push(listener);
+    // A listener that comes after the client left hears of it at once.
+    if (this.state === 'aborted' && this.abortReason !== undefined) listener(this.abortReason);
+    else this.abortListeners.push(listener);
   }
 
   /** Test control: make write() report a full buffer until {@link unblock}. */

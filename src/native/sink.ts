@@ -41,13 +41,21 @@ export interface ResponseSink {
   write(chunk: Uint8Array): boolean;
   /** Resolves when the transport can take more; rejects once the client has gone away. */
   drained(): Promise<void>;
-  /** The response is complete. */
-  end(): void;
+  /**
+   * The response is complete. `lastChunk`, when given, is the final body chunk (non-empty),
+   * sent together with the end: the lifecycle passes it when a chunk completes the declared
+   * Content-Length, so a transport can send both at once.
+   */
+  end(lastChunk?: Uint8Array): void;
   /**
    * Cuts the connection so the client sees a truncated response, never a complete-looking one
    * (N-76, N-94, D-N24). With chunked coding, the final empty chunk must not be sent.
    */
   abort(reason: Error): void;
-  /** Registers the lifecycle's listener for a client that disconnects before `end()`. */
+  /**
+   * Registers the lifecycle's listener for a client that disconnects before `end()`. The
+   * lifecycle registers only once it has to wait; a client that already left by then must be
+   * reported to the listener at once.
+   */
   onAbort(listener: (reason: Error) => void): void;
 }

@@ -108,8 +108,9 @@ export class CGISink implements ResponseSink {
     return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
   }
 
-  end(): void {
+  end(lastChunk?: Uint8Array): void {
     if (this.state !== 'open') return;
+    if (lastChunk !== undefined) this.push(lastChunk);
     this.state = 'ended';
     this.out.end();
   }

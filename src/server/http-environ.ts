@@ -11,6 +11,7 @@ import type { TLSSocket } from 'node:tls';
 import { percentDecodeNative } from '../codecs/percent';
 import { RequestError } from '../native/errors';
 import { fileWrapper } from '../native/file-wrapper';
+import { connectionOf } from './connection';
 import { InputStream } from '../native/input';
 import { addRequestHeader, environKeyOf } from '../native/request-headers';
 import type { Environ, ErrorStreamLike } from '../native/types';
@@ -36,18 +37,30 @@ export interface HttpEnvironContext {
 export const NOT_MOUNTED = Symbol('not mounted');
 
 const WSGI_VERSION: readonly [1, 0] = Object.freeze([1, 0] as const);
-/** A placeholder that keeps the environ's shape the same for every request until the real input is set. */
+/** The input of a request without a body (and the environ's placeholder until the real one is set). */
 const NO_INPUT = InputStream.empty();
 
+/** What the gateway needs to know of the request body, noted while the environ is built. */
+export interface BodyFacts {
+  input: InputStream | undefined;
+  /** The declared Content-Length, if any. */
+  declaredLength: number | undefined;
+  /** A body follows: a length above 0, or chunked. */
+  hasBody: boolean;
+}
+
 /**
- * Builds the environ. Throws a RequestError for a request the app must not see (too many
- * headers, a declared body over the limit); returns NOT_MOUNTED for a path outside the mount.
- * `onFirstRead` is the 100-continue hook (D-N23), or undefined.
+ * Builds the environ, and notes the body's facts in `facts` (so the gateway need not read them
+ * back from an object whose shape varies with every client's headers). Throws a RequestError
+ * for a request the app must not see (too many headers, a declared body over the limit);
+ * returns NOT_MOUNTED for a path outside the mount. `onFirstRead` is the 100-continue hook
+ * (D-N23), or undefined.
  */
 export function buildHttpEnviron(
   req: IncomingMessage,
   ctx: HttpEnvironContext,
   onFirstRead: (() => void) | undefined,
+  facts: BodyFacts,
 ): Environ | typeof NOT_MOUNTED {
   const raw = req.rawHeaders;
   // Node truncates silently past server.maxHeadersCount (set one above the limit), so more
@@ -85,6 +98,7 @@ export function buildHttpEnviron(
   }
 
   const socket = req.socket;
+  const connection = connectionOf(socket);
   const environ: Environ = {
     REQUEST_METHOD: req.method ?? 'GET',
     SCRIPT_NAME: scriptName,
@@ -93,11 +107,11 @@ export function buildHttpEnviron(
     REQUEST_URI: target,
     SERVER_NAME: ctx.serverName,
     SERVER_PORT: ctx.serverPort,
-    SERVER_PROTOCOL: `HTTP/${req.httpVersion}`,
+    SERVER_PROTOCOL: protocolOf(req.httpVersion),
     SERVER_SOFTWARE: ctx.serverSoftware,
     GATEWAY_INTERFACE: 'CGI/1.1',
-    REMOTE_ADDR: socket.remoteAddress ?? '',
-    REMOTE_PORT: socket.remotePort === undefined ? '' : String(socket.remotePort),
+    REMOTE_ADDR: connection.remoteAddress,
+    REMOTE_PORT: connection.remotePort,
     'wsgi.version': WSGI_VERSION,
     'wsgi.url_scheme': ctx.scheme,
     // Set below, once the headers tell the body's length.
@@ -111,23 +125,42 @@ export function buildHttpEnviron(
   };
   if (ctx.scheme === 'https') addTlsVariables(environ, socket as TLSSocket);
   const allowUnderscore = ctx.allowUnderscoreHeaders;
+  let contentLength: string | undefined;
+  let chunked = false;
   for (let i = 0; i < raw.length; i += 2) {
     const key = environKeyOf(raw[i] as string, allowUnderscore);
-    if (key !== undefined) addRequestHeader(environ, key, raw[i + 1] as string);
+    if (key === undefined) continue;
+    const value = raw[i + 1] as string;
+    addRequestHeader(environ, key, value);
+    // Node's parser already refused a Content-Length that is not one number (RFC 9112 §6.3).
+    // Noting it here, not from req.headers, spares Node building that object per request.
+    if (key === 'CONTENT_LENGTH') contentLength = value;
+    else if (key === 'HTTP_TRANSFER_ENCODING') chunked = true;
   }
-  // Node's parser already refused a Content-Length that is not one number (RFC 9112 §6.3).
-  // Reading it here, not from req.headers, spares Node building that object for every request.
-  const contentLength = environ.CONTENT_LENGTH;
   const length = contentLength === undefined ? undefined : Number(contentLength);
   if (length !== undefined && length > ctx.maxBodySize) {
     throw new RequestError(413, `Content-Length ${String(contentLength)} is over the limit of ${ctx.maxBodySize} bytes (maxBodySize)`);
   }
   // N-35, D-N11: the gateway frames request bodies itself: Content-Length or de-chunked to EOF.
-  environ['wsgi.input'] = new InputStream(req, { length, terminated: true, onFirstRead, maxLength: ctx.maxBodySize });
+  // Most requests have no body: they share one empty stream, which holds no state.
+  facts.declaredLength = length;
+  facts.hasBody = length === undefined ? chunked : length > 0;
+  if (facts.hasBody) {
+    const input = new InputStream(req, { length, terminated: true, onFirstRead, maxLength: ctx.maxBodySize });
+    environ['wsgi.input'] = input;
+    facts.input = input;
+  } else {
+    environ['wsgi.input'] = NO_INPUT;
+    facts.input = NO_INPUT;
+  }
   // RFC 9112 §3.2.2: with an absolute-form target, its authority replaces the Host header.
   if (authority !== undefined) environ.HTTP_HOST = authority;
   if (ctx.extra !== undefined) Object.assign(environ, ctx.extra);
   return environ;
+}
+
+function protocolOf(version: string): string {
+  return version === '1.1' ? 'HTTP/1.1' : version === '1.0' ? 'HTTP/1.0' : `HTTP/${version}`;
 }
 
 /** N-23: the mod_ssl variables that apply. */

@@ -87,7 +87,7 @@ export function createHttpGateway(app: NativeApp, options: ServeOptions): HttpGa
     }
     let environ;
     try {
-      environ = buildHttpEnviron(req, context, onFirstRead);
+      environ = buildHttpEnviron(req, context, onFirstRead, sink);
     } catch (error) {
       if (!(error instanceof RequestError)) throw error;
       log(`tsgi: ${error.status} for ${req.method ?? ''} ${req.url ?? ''} from ${req.socket.remoteAddress ?? 'a client'}: ${error.message}\n`);
@@ -100,11 +100,6 @@ export function createHttpGateway(app: NativeApp, options: ServeOptions): HttpGa
       sendStatusResponse(sink, 404, req.method === 'HEAD');
       return undefined;
     }
-    // Read before the app runs: it may change the environ (N-18).
-    sink.input = environ['wsgi.input'] as HttpSink['input'];
-    const declared = environ.CONTENT_LENGTH;
-    sink.declaredLength = declared === undefined ? undefined : Number(declared);
-    sink.hasBody = declared === undefined ? environ.HTTP_TRANSFER_ENCODING !== undefined : declared !== '0';
     return runApplication(app, environ, sink, lifecycleOptions);
   }
 
