@@ -77,9 +77,11 @@ describe('tsgi: usage (exit codes)', () => {
     expect(stderr).toContain('--max-body');
   });
 
-  it('a flavour or protocol not available yet exits 2 with a clear message', async () => {
+  it('an unknown flavour, or a protocol not available yet, exits 2 with a clear message', async () => {
     const file = appFile(ENVIRON_APP);
-    expect((await runMain(['serve', file, '--flavour', 'legacy'])).stderr).toContain('legacy flavour');
+    const unknown = await runMain(['serve', file, '--flavour', 'text']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('--flavour must be one of auto, native, bytes, legacy');
     const { code, stderr } = await runMain(['serve', file, '--protocol', 'fastcgi']);
     expect(code).toBe(2);
     expect(stderr).toContain('fastcgi');
