@@ -234,7 +234,7 @@ async function commandCGI(spec: string, values: Values): Promise<number> {
   const { app, label } = await loadApp(spec);
   const options = await serveOptions(values);
   options.flavour = chooseFlavour(requested, app, label);
-  const native = nativeAppOf(app as unknown as NativeApp | BytesApp, options);
+  const native = await nativeAppOf(app as unknown as NativeApp | BytesApp, options);
   await runCGI(native, { maxBodySize: options.maxBodySize, drainLimit: options.drainLimit });
   // The web server waits for the script to exit: a pool or timer the app left open must not
   // keep the client waiting. Exit once stderr has flushed (stdout already has).

@@ -32,3 +32,27 @@ export {
   normalizeCharset,
   UnknownCharsetError,
 } from './text';
+export {
+  decodePath,
+  decodeQueryValue,
+  encodePath,
+  encodePathToUrl,
+  PathDecodeError,
+  PathEncodeError,
+  type DecodePathOptions,
+  type DecodeQueryOptions,
+  type EncodePathOptions,
+  type PathErrors,
+} from './path';
+export { defaultHeaderPolicy, encodeHeaderValue, HeaderEncodingError, type HeaderPolicy } from './headers';
+export {
+  fromLegacyApp,
+  type LegacyApp,
+  type LegacyBody,
+  type LegacyChunk,
+  type LegacyEnviron,
+  type LegacyInput,
+  type LegacyOptions,
+  type LegacyStartResponse,
+  type LegacyWrite,
+} from './legacy';

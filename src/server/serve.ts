@@ -18,7 +18,7 @@ import { resolveLimits } from './options';
 import type { GatewayServer, ServeOptions } from './types';
 import { closeOnPrimaryRequest, isWorkerProcess, startWorkers } from './workers';
 import type { BytesApp } from '../bytes/types';
-import { fromLegacyApp, type LegacyApp } from '../codecs/legacy';
+import type { LegacyApp } from '../codecs/legacy';
 import { toNativeApp } from '../codecs/to-native-app';
 import type { NativeApp } from '../native/types';
 
@@ -27,18 +27,25 @@ export class UnsupportedError extends Error {
   override name = 'UnsupportedError';
 }
 
-/** The app as the native app every gateway runs: bytes apps go through their adapter. */
-export function nativeAppOf(app: NativeApp | BytesApp, options: ServeOptions): NativeApp {
+/**
+ * The app as the native app every gateway runs: bytes and legacy apps go through their
+ * adapters. The legacy one (and its charset tables) loads only when asked for: a CGI script
+ * pays per request for what it loads.
+ */
+export async function nativeAppOf(app: NativeApp | BytesApp, options: ServeOptions): Promise<NativeApp> {
   const flavour = options.flavour ?? 'native';
   if (typeof app !== 'function') throw new TypeError(`serve() needs an app function, got ${typeof app}`);
   if (flavour === 'native') return app as NativeApp;
   if (flavour === 'bytes') return toNativeApp(app as BytesApp, { ...options, maxBodySize: resolveLimits(options).maxBodySize });
-  if (flavour === 'legacy') return fromLegacyApp(app as unknown as LegacyApp, options.legacy);
+  if (flavour === 'legacy') {
+    const { fromLegacyApp } = await import('../codecs/legacy');
+    return fromLegacyApp(app as unknown as LegacyApp, options.legacy);
+  }
   throw new UnsupportedError(`unknown flavour ${JSON.stringify(flavour)}; use native, bytes or legacy`);
 }
 
 export async function serve(app: NativeApp | BytesApp, options: ServeOptions = {}): Promise<GatewayServer> {
-  const native = nativeAppOf(app, options);
+  const native = await nativeAppOf(app, options);
   const protocol = options.protocol ?? 'http';
   if (protocol !== 'http') {
     throw new UnsupportedError(`the ${protocol} protocol is not available yet; use protocol 'http' (behind nginx: proxy_pass)`);
