@@ -194,7 +194,7 @@ export interface TestResponse {
   errors: string;
 }
 
-export interface CallOptions extends Pick<LifecycleOptions, 'errorBody'> {
+export interface CallOptions extends Pick<LifecycleOptions, 'errorBody' | 'generalPathOnly'> {
   /**
    * `'throw'` (default): a fault of the app rejects the call with its error, as the seed's
    * call_application would raise. `'respond'`: resolve with what a client would have received
@@ -215,6 +215,7 @@ export async function callApplication(app: NativeApp, environ: Environ, options:
   let fault: { error: unknown } | undefined;
   await runApplication(app, environ, sink, {
     errorBody: options.errorBody,
+    generalPathOnly: options.generalPathOnly,
     onError: (error) => {
       fault ??= { error };
     },

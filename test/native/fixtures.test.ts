@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { ProtocolError } from '../../src/native/errors';
 import { buildEnviron, callApplication } from '../../src/native/testing';
 import { ValidationError, type ValidationWarning, validator } from '../../src/native/validate';
-import { correct, differences, faulty } from '../fixtures';
+import type { NativeApp } from '../../src/native/types';
+import { correct, differences, type Fixture, faulty } from '../fixtures';
 
 function ruleOf(error: unknown): string {
   if (error instanceof ProtocolError || error instanceof ValidationError) return error.rule;
@@ -27,6 +28,23 @@ describe('correct fixtures', () => {
       const response = await callApplication(checked, buildEnviron(fixture.request));
       expect(warnings).toEqual([]);
       expect(differences(response, fixture.expect)).toEqual([]);
+    });
+  }
+});
+
+describe('the one-chunk fast path (lifecycle sendWhole)', () => {
+  const oneChunk = (status: string): NativeApp => (_e, start) => (start(status, [['Content-Type', 'text/plain']]), [Buffer.from('one chunk')]);
+  const extra: Fixture[] = [
+    { name: 'head-one-chunk', about: 'HEAD to a one-chunk body', app: oneChunk('200 OK'), request: { method: 'HEAD' }, expect: { code: 200 } },
+    { name: '204-one-chunk', about: 'a 204 that yields a chunk anyway', app: oneChunk('204 No Content'), expect: { code: 204 } },
+  ];
+  for (const fixture of [...correct, ...faulty, ...extra]) {
+    it(`${fixture.name}: answers exactly as the general path does`, async () => {
+      const fast = await callApplication(fixture.app, buildEnviron(fixture.request), { errors: 'respond' });
+      const general = await callApplication(fixture.app, buildEnviron(fixture.request), { errors: 'respond', generalPathOnly: true });
+      // The log lines name the same problems; stack traces differ by the path taken.
+      const firstLines = (text: string) => text.split('\n').filter((line) => line.startsWith('tsgi:'));
+      expect({ ...fast, errors: firstLines(fast.errors) }).toEqual({ ...general, errors: firstLines(general.errors) });
     });
   }
 });
