@@ -1,7 +1,8 @@
 // @ts-check
 /**
  * HTTP hello figure: requests per second of a 12-byte hello over keep-alive, side by side in
- * one run: raw node:http, tsgi native (`serve` from the built package) and fastify. Each server
+ * one run: raw node:http, tsgi native (`serve` from the built package), fastify, and tsgi's
+ * bytes and legacy flavours through their adapters. Each server
  * is its own process (bench/servers/hello-*.mjs); the load generator is another (wrk when
  * installed, else autocannon). Every server is warmed up, then the rounds interleave the
  * contenders (A B C, A B C, …) and each contender's median is reported.
@@ -22,6 +23,8 @@ const CONTENDERS = [
   { name: 'raw node:http', script: new URL('./servers/hello-raw.mjs', import.meta.url) },
   { name: 'tsgi native (serve)', script: new URL('./servers/hello-tsgi.mjs', import.meta.url) },
   { name: 'fastify', script: new URL('./servers/hello-fastify.mjs', import.meta.url) },
+  { name: 'tsgi bytes (serve)', script: new URL('./servers/hello-bytes.mjs', import.meta.url) },
+  { name: 'tsgi legacy (serve)', script: new URL('./servers/hello-legacy.mjs', import.meta.url) },
 ];
 
 /**
@@ -132,8 +135,8 @@ export async function runHttpHello() {
     // Answers must still be right after the load.
     for (const server of servers) await checkAnswer(server.name, server.url);
 
-    const [raw, tsgi, fastify] = rps.map(summarize);
-    if (raw === undefined || tsgi === undefined || fastify === undefined) throw new Error('unreachable');
+    const [raw, tsgi, fastify, bytes, legacy] = rps.map(summarize);
+    if (raw === undefined || tsgi === undefined || fastify === undefined || bytes === undefined || legacy === undefined) throw new Error('unreachable');
     printFigure(
       `http hello: requests/s, GET / keep-alive (median of ${rounds} interleaved rounds of ${seconds} s, ${load.describe})`,
       'req/s',
@@ -148,9 +151,11 @@ export async function runHttpHello() {
       }),
       0,
     );
-    // The same ratio per round (each round runs the contenders back to back), as a noise check.
-    const paired = summarize((rps[1] ?? []).map((value, i) => value / (rps[0]?.[i] ?? NaN)));
-    console.log(`  tsgi/raw per round: median ${paired.median.toFixed(3)} (min ${paired.min.toFixed(3)}, max ${paired.max.toFixed(3)})`);
+    // The same ratios per round (each round runs the contenders back to back), as a noise check.
+    for (const [index, label] of [[1, 'tsgi'], [3, 'bytes'], [4, 'legacy']]) {
+      const paired = summarize((rps[Number(index)] ?? []).map((value, i) => value / (rps[0]?.[i] ?? NaN)));
+      console.log(`  ${label}/raw per round: median ${paired.median.toFixed(3)} (min ${paired.min.toFixed(3)}, max ${paired.max.toFixed(3)})`);
+    }
     const cpuRatio = summarize(cpuPerRequest[1] ?? []).median / summarize(cpuPerRequest[0] ?? []).median;
     console.log(`  server CPU per request, tsgi/raw: ${cpuRatio.toFixed(3)} (a server busy well under 100% means the load generator's core set the pace)`);
     for (const note of notes) console.log(`  note: ${note}`);
@@ -158,7 +163,11 @@ export async function runHttpHello() {
     printBudget(`tsgi native ≥ 0.95 × raw node:http: tsgi/raw = ${ratio.toFixed(3)}`, ratio >= 0.95);
     printBudget(`tsgi native > fastify: tsgi/fastify = ${(tsgi.median / fastify.median).toFixed(3)}`, tsgi.median > fastify.median);
     console.log(`  (fastify/raw = ${(fastify.median / raw.median).toFixed(3)})`);
-    return { raw, tsgi, fastify };
+    const bytesRatio = bytes.median / raw.median;
+    printBudget(`tsgi bytes ≥ 0.90 × raw node:http: bytes/raw = ${bytesRatio.toFixed(3)}`, bytesRatio >= 0.9);
+    const legacyRatio = legacy.median / raw.median;
+    printBudget(`tsgi legacy ≥ 0.85 × raw node:http: legacy/raw = ${legacyRatio.toFixed(3)}`, legacyRatio >= 0.85);
+    return { raw, tsgi, fastify, bytes, legacy };
   } finally {
     await Promise.all(servers.map((server) => server.stop()));
     if (PROFILE_DIR !== undefined) console.log(`  cpu profiles of the servers: ${PROFILE_DIR}`);

@@ -59,6 +59,8 @@ export function assertNativeString(s: string, what?: string): void {
 
 /** Bytes to a native string: always succeeds and never loses a byte (C-1). */
 export function bytesToNative(bytes: Uint8Array): string {
+  // Most bytes arriving here are already Buffers (node:http, file reads); a view costs an object.
+  if (Buffer.isBuffer(bytes)) return bytes.toString('latin1');
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
 }
 
