@@ -3,9 +3,11 @@
  *
  *   tsgi serve MODULE[:EXPORT] [options]   serve an app over HTTP until SIGTERM or SIGINT
  *   tsgi cgi MODULE[:EXPORT]               answer one request as a CGI script
+ *   tsgi check MODULE[:EXPORT] [--json]    run the app over test requests, report problems
  *
- * Exit codes: 0 done (a graceful stop included), 1 failed while running (e.g. the port is in
- * use), 2 usage error, 3 the app could not be loaded.
+ * Exit codes: 0 done (a graceful stop included; for check: no errors, warnings allowed), 1
+ * failed while running (e.g. the port is in use) or check found an error, 2 usage error, 3 the
+ * app could not be loaded.
  *
  * @module
  */
@@ -13,6 +15,7 @@
 import { parseArgs } from 'node:util';
 import { LoadError, loadApp } from './cli/load-app';
 import type { HeaderPolicy } from './codecs/headers';
+import type { LegacyOptions } from './codecs/legacy';
 import type { PathErrors } from './codecs/path';
 import type { NativeApp } from './native/types';
 import { runCGI } from './server/cgi';
@@ -32,6 +35,10 @@ const HELP = `tsgi ${VERSION}: the Web Server Gateway Interface for TypeScript
 Usage:
   tsgi serve MODULE[:EXPORT] [options]   serve an app over HTTP
   tsgi cgi MODULE[:EXPORT] [--flavour F] answer one request as a CGI script (RFC 3875)
+  tsgi check MODULE[:EXPORT] [--flavour F] [--json]
+                                         run the app over a set of test requests under the
+                                         validator; list each problem with its rule and the
+                                         MIGRATION.md section that fixes it. Exits 1 on errors
   tsgi --help | --version
 
 MODULE is a .js or .mjs file (.ts with a TypeScript loader); EXPORT defaults to the default
@@ -55,6 +62,9 @@ For --flavour legacy (text apps; never chosen by auto):
   --url-charset NAME                   what the request path's bytes are (default utf-8)
   --header-policy P                    auto|strict|rfc2047|rfc8187|percent (default auto)
   --path-errors E                      strict (400)|replace|repercent|latin1-fallback
+For check:
+  --json                               the report as JSON on stdout
+  --flavour and the legacy options above apply as for serve
 Limits (sizes like 512k, 10m, 1g; durations like 500ms, 20s, 5m):
   --max-body SIZE                      request body (default 1g)
   --max-header-size SIZE               request head (default 16k)
@@ -118,6 +128,7 @@ function parseCommandLine(argv: string[]) {
       'path-errors': text,
       'access-log': flag,
       serialize: flag,
+      json: flag,
       'allow-underscore-headers': flag,
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },
@@ -154,6 +165,16 @@ async function readFileOption(path: string | undefined): Promise<Buffer | undefi
   }
 }
 
+/** --charset, --url-charset, --header-policy, --path-errors: fromLegacyApp's options. */
+function legacyOptions(values: Values): LegacyOptions {
+  return {
+    charset: values.charset,
+    urlCharset: values['url-charset'],
+    headerPolicy: oneOf<HeaderPolicy | 'auto'>('header-policy', values['header-policy'], ['auto', 'strict', 'rfc2047', 'rfc8187', 'percent'], 'auto'),
+    errors: oneOf<PathErrors>('path-errors', values['path-errors'], ['strict', 'replace', 'repercent', 'latin1-fallback'], 'strict'),
+  };
+}
+
 async function serveOptions(values: Values): Promise<ServeOptions> {
   const options: ServeOptions = {
     protocol: oneOf<Protocol>('protocol', values.protocol, ['http', 'fastcgi', 'scgi', 'uwsgi'], 'http'),
@@ -173,12 +194,7 @@ async function serveOptions(values: Values): Promise<ServeOptions> {
     if (options.workers < 1) throw new UsageError('--workers must be at least 1');
   }
   if (values['script-name'] !== undefined) options.scriptName = values['script-name'];
-  options.legacy = {
-    charset: values.charset,
-    urlCharset: values['url-charset'],
-    headerPolicy: oneOf<HeaderPolicy | 'auto'>('header-policy', values['header-policy'], ['auto', 'strict', 'rfc2047', 'rfc8187', 'percent'], 'auto'),
-    errors: oneOf<PathErrors>('path-errors', values['path-errors'], ['strict', 'replace', 'repercent', 'latin1-fallback'], 'strict'),
-  };
+  options.legacy = legacyOptions(values);
   if ((values.cert === undefined) !== (values.key === undefined)) throw new UsageError('--cert and --key go together');
   options.cert = await readFileOption(values.cert);
   options.key = await readFileOption(values.key);
@@ -229,6 +245,38 @@ async function commandServe(spec: string, values: Values): Promise<number> {
   });
 }
 
+async function commandCheck(spec: string, values: Values): Promise<number> {
+  const requested = oneOf('flavour', values.flavour, ['auto', 'native', 'bytes', 'legacy'], 'auto');
+  const legacy = legacyOptions(values);
+  const json = values.json === true;
+  const { label, report } = await stdoutToStderr(json, async () => {
+    const { app, label } = await loadApp(spec);
+    const flavour = chooseFlavour(requested, app, label);
+    // Loaded on demand, as the legacy adapter is by serve: check brings the validators.
+    const { checkApp } = await import('./cli/check');
+    say(`checking ${label} as a ${flavour} app`);
+    return { label, report: await checkApp(app, { flavour, legacy }) };
+  });
+  const { formatReport } = await import('./cli/check');
+  process.stdout.write(json ? `${JSON.stringify({ app: label, ...report }, null, 2)}\n` : formatReport(report));
+  return report.summary.errors > 0 ? EXIT_RUNTIME : 0;
+}
+
+/**
+ * With --json, stdout carries the report and nothing else: what the app prints while it loads
+ * and answers (console.log in a handler) goes to stderr meanwhile.
+ */
+async function stdoutToStderr<T>(enabled: boolean, run: () => Promise<T>): Promise<T> {
+  if (!enabled) return run();
+  const write = process.stdout.write;
+  process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write;
+  try {
+    return await run();
+  } finally {
+    process.stdout.write = write;
+  }
+}
+
 async function commandCGI(spec: string, values: Values): Promise<number> {
   const requested = oneOf('flavour', values.flavour, ['auto', 'native', 'bytes', 'legacy'], 'auto');
   const { app, label } = await loadApp(spec);
@@ -265,7 +313,7 @@ export async function main(argv: string[]): Promise<number> {
     if (extra.length > 0) throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);
     if (command === 'serve') return await commandServe(spec, values);
     if (command === 'cgi') return await commandCGI(spec, values);
-    if (command === 'check') throw new UnsupportedError('`tsgi check` is not available yet');
+    if (command === 'check') return await commandCheck(spec, values);
     throw new UsageError(`unknown command ${JSON.stringify(command)}; try tsgi --help`);
   } catch (error) {
     if (error instanceof UsageError || error instanceof UnsupportedError) {
