@@ -1,14 +1,23 @@
 // @ts-check
 /**
- * The demo `npm start` serves at http://127.0.0.1:8000: an index page, the hello app, and an
- * environ viewer where you can watch PATH_INFO carry the UTF-8 bytes of /café as the latin-1
- * string '/cafÃ©' (the "native string" tunnel of PEP 3333).
+ * The demo `npm start` serves at http://127.0.0.1:8000: an index page, the seed's Hello World in
+ * each flavour, a legacy text app, and an environ viewer where you can watch PATH_INFO carry the
+ * UTF-8 bytes of /café as the latin-1 string '/cafÃ©' (the "native string" tunnel of PEP 3333).
+ *
+ * It is one native app. The others are mounted through their adapters from tsgi/codecs:
+ *
+ *   /hello        examples/hello/native.mjs, a native (PEP 3333) app as it is
+ *   /hello-bytes  examples/hello/bytes.mjs, a bytes (PEP 444) app, through toNativeApp
+ *   /greetings/   examples/legacy/greetings.mjs, a legacy text app, through fromLegacyApp
  *
  * It dispatches with shiftPathInfo, the way wsgiref apps do, so each sub-app sees its own
  * SCRIPT_NAME and PATH_INFO.
  */
+import { fromLegacyApp, toNativeApp } from 'tsgi/codecs';
 import { requestUri, shiftPathInfo } from 'tsgi/native';
+import bytesHello from '../hello/bytes.mjs';
 import hello from '../hello/native.mjs';
+import greetings from '../legacy/greetings.mjs';
 
 /** @param {string} text */
 const utf8 = (text) => Buffer.from(text, 'utf8');
@@ -32,7 +41,16 @@ function index(environ, startResponse) {
 <h1>tsgi demo</h1>
 <p>Served by <code>tsgi serve</code> through the native (PEP 3333) lifecycle.</p>
 <ul>
-  <li><a href="hello">hello</a>: the seed's Hello World in the native flavour</li>
+  <li><a href="hello">hello</a>: the seed's Hello World in the native flavour (PEP 3333): it calls
+    <code>startResponse</code> with native strings and returns bytes</li>
+  <li><a href="hello-bytes">hello-bytes</a>: the same in the bytes flavour (PEP 444, "Web3"): it returns
+    <code>[status, headers, body]</code>, all bytes, and is served through <code>toNativeApp</code>;
+    a GET gets the very bytes <a href="hello">hello</a> sends</li>
+  <li><a href="greetings/">greetings</a> (also <a href="greetings/ja">greetings/ja</a>,
+    <a href="greetings/caf%C3%A9">greetings/café</a>): a legacy text app, run unchanged through
+    <code>fromLegacyApp</code>: its text body is encoded in the charset it names (UTF-8, Shift_JIS for
+    <code>/ja</code>), its Content-Length counted in characters becomes bytes, and its Unicode filename
+    is carried by RFC 8187</li>
   <li><a href="environ">environ</a>: the environ of your request</li>
   <li><a href="environ/caf%C3%A9?q=%C3%A9t%C3%A9">environ/café?q=été</a>: PATH_INFO is
     <code>/cafÃ©</code>, the UTF-8 bytes of <code>é</code> viewed as latin-1; the query string stays percent-encoded</li>
@@ -76,7 +94,13 @@ function notFound(environ, startResponse) {
 }
 
 /** @type {Record<string, import('tsgi/native').NativeApp>} */
-const routes = { '': index, hello, environ: environViewer };
+const routes = {
+  '': index,
+  hello,
+  'hello-bytes': toNativeApp(bytesHello),
+  greetings: fromLegacyApp(greetings),
+  environ: environViewer,
+};
 
 /** @type {import('tsgi/native').NativeApp} */
 export default function demo(environ, startResponse) {
