@@ -37,6 +37,35 @@ export async function measureAsync(fn, { rounds = 21, iterations = 50_000 } = {}
   return summarize(perOp);
 }
 
+/**
+ * Several operations timed round by round, interleaved (A B C, B C A, C A B, …), so that a slow
+ * patch of this noisy machine falls on all of them alike; each round's ratio to the first
+ * operation is kept, and its median is the figure to quote.
+ * @param {Array<[string, () => unknown]>} contenders  the first is the baseline
+ * @param {{ rounds?: number, iterations?: number }} [options]
+ * @returns {Array<{ name: string, summary: { median: number, min: number, max: number }, ratio: { median: number, min: number, max: number } }>}
+ *   ns per operation, and the per-round ratio of the baseline's time to this one's (above 1: faster)
+ */
+export function compareSync(contenders, { rounds = 21, iterations = 200_000 } = {}) {
+  for (const [, fn] of contenders) for (let i = 0; i < iterations; i++) fn(); // warm-up
+  /** @type {number[][]} */
+  const perOp = contenders.map(() => []);
+  for (let r = 0; r < rounds; r++) {
+    for (let k = 0; k < contenders.length; k++) {
+      const index = (r + k) % contenders.length;
+      const fn = /** @type {[string, () => unknown]} */ (contenders[index])[1];
+      const start = process.hrtime.bigint();
+      for (let i = 0; i < iterations; i++) fn();
+      /** @type {number[]} */ (perOp[index]).push(Number(process.hrtime.bigint() - start) / iterations);
+    }
+  }
+  const base = /** @type {number[]} */ (perOp[0]);
+  return contenders.map(([name], index) => {
+    const times = /** @type {number[]} */ (perOp[index]);
+    return { name, summary: summarize(times), ratio: summarize(times.map((t, r) => /** @type {number} */ (base[r]) / t)) };
+  });
+}
+
 /** @param {number[]} values */
 function summarize(values) {
   const sorted = [...values].sort((a, b) => a - b);
