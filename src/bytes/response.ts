@@ -6,7 +6,7 @@
  * @module
  */
 
-import { type CheckName, inspectHeaders, isProblem, show, statusProblem } from '../native/checks';
+import { type CheckName, checkHeaderList, show, statusProblem } from '../native/checks';
 import { HttpError, ProtocolError } from '../native/errors';
 import { bytesToNative } from '../codecs/latin1';
 import type { Body } from '../native/types';
@@ -92,6 +92,8 @@ function isBody(value: unknown): value is Body {
 export interface NativeHead {
   status: string;
   headers: Array<[string, string]>;
+  /** The Content-Length the app declared, or -1 for none (B-14: the server never adds one). */
+  contentLength: number;
 }
 
 /**
@@ -124,13 +126,15 @@ export function checkBytesResponse(result: unknown): { head: NativeHead; body: B
   const badStatus = statusProblem(nativeStatus);
   if (badStatus !== undefined) throw new ProtocolError(RULE_OF[badStatus.check], badStatus.message);
   const nativeHeaders = nativeHeadersOf(headers);
+  const contentLength = checkHeaderList(nativeHeaders);
+  if (typeof contentLength !== 'number') throw new ProtocolError(RULE_OF[contentLength.check], contentLength.message);
   if (!isBody(body)) {
     throw new ProtocolError(
       'B-26',
       `the body must be an iterable of Uint8Array chunks (an Array, a generator, a stream), got ${show(body)}`,
     );
   }
-  return { head: { status: nativeStatus, headers: nativeHeaders }, body };
+  return { head: { status: nativeStatus, headers: nativeHeaders, contentLength }, body };
 }
 
 function nativeHeadersOf(headers: unknown): Array<[string, string]> {
@@ -143,7 +147,5 @@ function nativeHeadersOf(headers: unknown): Array<[string, string]> {
     }
     out[i] = [bytesToNative(entry[0]), bytesToNative(entry[1])];
   }
-  const facts = inspectHeaders(out);
-  if (isProblem(facts)) throw new ProtocolError(RULE_OF[facts.check], facts.message);
   return out;
 }

@@ -52,17 +52,20 @@ function wrapBody(body: Body, after?: () => Promise<void>): Body {
 
 /**
  * B-14: a bytes server must not compute Content-Length from the body. A native server does
- * for a one-element Array (N-96), so such a body is handed over as a plain iterable instead.
+ * for a one-element Array (N-96), so when the app declared no length such a body is handed
+ * over as a plain iterable instead. With a declared length the Array goes as it is: the
+ * native side then only checks the one against the other (N-93, N-94), and keeps its fast
+ * path for the most common response.
  */
-function withoutComputedLength(body: Body): Body {
-  return Array.isArray(body) && body.length === 1 ? wrapBody(body) : body;
+function withoutComputedLength(body: Body, declaredLength: number): Body {
+  return declaredLength < 0 && Array.isArray(body) && body.length === 1 ? wrapBody(body) : body;
 }
 
 function respond(result: unknown, startResponse: StartResponse): Body {
   const { head, body } = checkBytesResponse(result);
   // B-82: the tunnel the other way; the native side checks them again (N-54…N-62).
   startResponse(head.status, head.headers);
-  return withoutComputedLength(body);
+  return withoutComputedLength(body, head.contentLength);
 }
 
 /**
