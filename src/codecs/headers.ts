@@ -79,6 +79,8 @@ const DEFAULT_POLICIES = new Map<string, HeaderPolicy>([
   ['content-disposition', 'rfc8187'],
 ]);
 
+const ASCII_NAME = /^[\x00-\x7F]*$/;
+
 /**
  * The policy `'auto'` uses for a header name (ASCII case-insensitive, C-40): `'percent'` for
  * `Location`, `Content-Location` and `Link` (its targets; its parameters get RFC 8187),
@@ -86,7 +88,9 @@ const DEFAULT_POLICIES = new Map<string, HeaderPolicy>([
  * (C-23) and never chosen for you.
  */
 export function defaultHeaderPolicy(name: string): HeaderPolicy {
-  return DEFAULT_POLICIES.get(name.replace(/[A-Z]/g, (c) => String.fromCharCode(c.charCodeAt(0) | 0x20))) ?? 'strict';
+  // For an ASCII name (a token: every valid one) toLowerCase is exact and the quickest; other
+  // names must not fold Unicode letters into ASCII ones (the Kelvin sign into `k`, C-40).
+  return DEFAULT_POLICIES.get(ASCII_NAME.test(name) ? name.toLowerCase() : asciiLower(name)) ?? 'strict';
 }
 
 // --- the entry point ------------------------------------------------------------------------

@@ -83,10 +83,10 @@ export function fromLegacyApp(app: LegacyApp, options: LegacyOptions = {}): Nati
   const charset = normalizeCharset(options.charset ?? 'utf-8');
   const urlCharset = normalizeCharset(options.urlCharset ?? 'utf-8');
   const policy = options.headerPolicy ?? 'auto';
-  const errors = options.errors ?? 'strict';
+  const request: RequestText = { urlCharset, errors: options.errors ?? 'strict', urlAsciiCompatible: isAsciiCompatible(urlCharset) };
 
   return function nativeFromLegacy(environ: Environ, startResponse: StartResponse): Body | Promise<Body> {
-    const text = legacyEnviron(environ, urlCharset, errors);
+    const text = legacyEnviron(environ, request);
     const response = new LegacyResponse(startResponse, charset, policy);
     const result = app(text, (status, headers, excInfo) => response.start(status, headers, excInfo));
     if (isThenable(result)) return Promise.resolve(result).then((body) => response.body(body));
@@ -97,41 +97,98 @@ export function fromLegacyApp(app: LegacyApp, options: LegacyOptions = {}): Nati
 // -----------------------------------------------------------------------------------------------
 // The request: native values as text (C-6)
 
-function legacyEnviron(environ: Environ, urlCharset: string, errors: PathErrors): LegacyEnviron {
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(environ)) {
+/** How a legacy adapter decodes request values, settled once per adapter rather than per request. */
+interface RequestText {
+  urlCharset: string;
+  errors: PathErrors;
+  /** ASCII bytes mean the same characters in urlCharset (true for UTF-8, latin-1, Shift_JIS…). */
+  urlAsciiCompatible: boolean;
+}
+
+/** Plain ASCII: the same text in UTF-8 and in every ASCII-compatible charset. */
+const ASCII = /^[\x00-\x7F]*$/;
+
+/** Whether the 128 ASCII bytes decode to themselves in `charset` (not so in UTF-16 or ISO-2022-JP). */
+function isAsciiCompatible(charset: string): boolean {
+  const ascii = Uint8Array.from({ length: 128 }, (_, i) => i);
+  try {
+    return decodeText(ascii, charset) === String.fromCharCode(...ascii);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * One native value as text (C-6). Most values are ASCII, already the text they spell: they
+ * skip the decoder (and its charset lookup), which per request cost more than the rest of the
+ * adapter. 'repercent' still has to escape a '%' (C-13), so such values take the long way.
+ */
+function textOf(value: string, charset: string, errors: PathErrors, asciiCompatible: boolean): string {
+  if (asciiCompatible && ASCII.test(value) && (errors !== 'repercent' || !value.includes('%'))) return value;
+  return decodePath(value, { charset, errors });
+}
+
+function legacyEnviron(environ: Environ, request: RequestText): LegacyEnviron {
+  // A copy with the same keys, whose non-ASCII values are then replaced by their text. V8
+  // copies an object of known shape in one step when the spread comes first in the literal;
+  // a key added to such a copy afterwards costs more than the rest of the adapter (measured),
+  // hence the one new key goes first.
+  const out: Record<string, unknown> = { 'tsgi.native_environ': environ, ...environ };
+  // for-in rather than Object.keys: V8 reads each value by its slot this way (environs are
+  // plain objects, with nothing enumerable inherited).
+  for (const key in environ) {
     const value = environ[key];
-    if (key.includes('.') || typeof value !== 'string') {
-      out[key] = value;
-    } else if (key === 'PATH_INFO' || key === 'SCRIPT_NAME') {
+    if (typeof value !== 'string' || key.includes('.')) continue;
+    if (key === 'PATH_INFO' || key === 'SCRIPT_NAME') {
       try {
-        out[key] = decodePath(value, { charset: urlCharset, errors });
+        out[key] = textOf(value, request.urlCharset, request.errors, request.urlAsciiCompatible);
       } catch (error) {
         // A path the app cannot name as text: the request is at fault (decodePath's advice).
         if (error instanceof PathDecodeError) throw new RequestError(400, error.message);
         throw error;
       }
-    } else {
+    } else if (key === 'QUERY_STRING') {
+      out[key] = textOf(value, request.urlCharset, 'latin1-fallback', request.urlAsciiCompatible);
+    } else if (!ASCII.test(value)) {
       // Header values and the rest: UTF-8 where valid, else the bytes' latin-1 view (no loss).
-      out[key] = decodePath(value, { charset: key === 'QUERY_STRING' ? urlCharset : 'utf-8', errors: 'latin1-fallback' });
+      out[key] = decodePath(value, { charset: 'utf-8', errors: 'latin1-fallback' });
     }
   }
   out['wsgi.input'] = legacyInput(environ['wsgi.input'], typeof environ.CONTENT_TYPE === 'string' ? environ.CONTENT_TYPE : undefined);
-  out['tsgi.native_environ'] = environ;
   return out as unknown as LegacyEnviron;
 }
 
 function legacyInput(input: InputStreamLike, contentType: string | undefined): LegacyInput {
-  return {
-    read: (size) => input.read(size),
-    readline: (size) => input.readline(size),
-    readlines: (hint) => input.readlines(hint),
-    [Symbol.asyncIterator]: () => input[Symbol.asyncIterator](),
-    async readText(charset?: string) {
-      const bytes = await input.read();
-      return decodeText(bytes, charset ?? charsetOf(contentType) ?? 'utf-8');
-    },
-  };
+  return new LegacyInputStream(input, contentType);
+}
+
+/** `wsgi.input` for a legacy app: one object per request, its methods on the prototype. */
+class LegacyInputStream implements LegacyInput {
+  constructor(
+    private readonly input: InputStreamLike,
+    private readonly contentType: string | undefined,
+  ) {}
+
+  read(size?: number): Promise<Uint8Array> {
+    return this.input.read(size);
+  }
+
+  readline(size?: number): Promise<Uint8Array> {
+    return this.input.readline(size);
+  }
+
+  readlines(hint?: number): Promise<Uint8Array[]> {
+    return this.input.readlines(hint);
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
+    return this.input[Symbol.asyncIterator]();
+  }
+
+  async readText(charset?: string): Promise<string> {
+    const bytes = await this.input.read();
+    return decodeText(bytes, charset ?? charsetOf(this.contentType) ?? 'utf-8');
+  }
 }
 
 // -----------------------------------------------------------------------------------------------
