@@ -15,3 +15,13 @@ export function trimAscii(s: string): string {
 export function asciiLower(s: string): string {
   return s.replace(/[A-Z]+/g, (m) => m.toLowerCase());
 }
+
+/**
+ * True when every code unit of `s` is below 0x80. A loop rather than a regular expression: for
+ * the short values of an environ, a dozen or more per request, the regex call costs more than
+ * the scan (measured by instruction counts of the legacy hello).
+ */
+export function isAscii(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return false;
+  return true;
+}

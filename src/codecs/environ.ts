@@ -13,6 +13,7 @@
  * @module
  */
 
+import { Buffer } from 'node:buffer';
 import type { BytesEnviron } from '../bytes/types';
 import type { Environ, ErrorStreamLike, InputStreamLike } from '../native/types';
 import { InputStream } from '../native/input';
@@ -88,10 +89,13 @@ export function nativeToBytesEnviron(environ: Environ, options: ToBytesEnvironOp
   };
   for (const key in environ) {
     const value = environ[key];
-    if (!key.includes('.')) {
-      if (typeof value !== 'string') throw new TypeError(`environ value ${key} must be a string, got ${typeof value}`);
-      out[key] = cgiBytes(value, key);
-      continue;
+    if (typeof value === 'string') {
+      if (!key.includes('.')) {
+        out[key] = cgiBytes(value, key);
+        continue;
+      }
+    } else if (!key.includes('.')) {
+      throw new TypeError(`environ value ${key} must be a string, got ${typeof value}`);
     }
     switch (key) {
       case 'wsgi.version':

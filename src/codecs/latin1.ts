@@ -8,6 +8,8 @@
  * @module
  */
 
+import { Buffer } from 'node:buffer';
+
 // One code unit above 0xFF anywhere makes a string non-native (N-2, C-5).
 const NON_NATIVE = /[^\x00-\xFF]/;
 

@@ -28,6 +28,7 @@ import { ProtocolError, RequestError } from '../native/errors';
 import type { Body, Closable, Environ, HeaderList, InputStreamLike, NativeApp, StartResponse, Write } from '../native/types';
 import { defaultHeaderPolicy, encodeHeaderValue, type HeaderPolicy } from './headers';
 import { decodePath, PathDecodeError, type PathErrors } from './path';
+import { isAscii } from './ascii';
 import { charsetOf, decodeText, encodeText, normalizeCharset } from './text';
 
 export interface LegacyOptions {
@@ -63,8 +64,6 @@ export interface LegacyInput extends InputStreamLike {
 /** The environ a legacy app sees: CGI values as decoded text. */
 export interface LegacyEnviron extends Omit<Environ, 'wsgi.input'> {
   'wsgi.input': LegacyInput;
-  /** The native environ it came from, bytes intact (for code being migrated). */
-  'tsgi.native_environ': Environ;
 }
 
 export type LegacyApp = (environ: LegacyEnviron, startResponse: LegacyStartResponse) => LegacyBody | Promise<LegacyBody>;
@@ -105,9 +104,6 @@ interface RequestText {
   urlAsciiCompatible: boolean;
 }
 
-/** Plain ASCII: the same text in UTF-8 and in every ASCII-compatible charset. */
-const ASCII = /^[\x00-\x7F]*$/;
-
 /** Whether the 128 ASCII bytes decode to themselves in `charset` (not so in UTF-16 or ISO-2022-JP). */
 function isAsciiCompatible(charset: string): boolean {
   const ascii = Uint8Array.from({ length: 128 }, (_, i) => i);
@@ -124,21 +120,21 @@ function isAsciiCompatible(charset: string): boolean {
  * adapter. 'repercent' still has to escape a '%' (C-13), so such values take the long way.
  */
 function textOf(value: string, charset: string, errors: PathErrors, asciiCompatible: boolean): string {
-  if (asciiCompatible && ASCII.test(value) && (errors !== 'repercent' || !value.includes('%'))) return value;
+  if (asciiCompatible && isAscii(value) && (errors !== 'repercent' || !value.includes('%'))) return value;
   return decodePath(value, { charset, errors });
 }
 
 function legacyEnviron(environ: Environ, request: RequestText): LegacyEnviron {
-  // A copy with the same keys, whose non-ASCII values are then replaced by their text. V8
-  // copies an object of known shape in one step when the spread comes first in the literal;
-  // a key added to such a copy afterwards costs more than the rest of the adapter (measured),
-  // hence the one new key goes first.
-  const out: Record<string, unknown> = { 'tsgi.native_environ': environ, ...environ };
+  // A copy with the same keys, whose values with bytes above 0x7F are then replaced by their
+  // text: plain ASCII is the same text in UTF-8 and in every ASCII-compatible charset. V8
+  // copies an object of known shape in one step this way; the copy gets no new key, which
+  // would cost more than all the rest (measured).
+  const out: Record<string, unknown> = { ...environ };
   // for-in rather than Object.keys: V8 reads each value by its slot this way (environs are
   // plain objects, with nothing enumerable inherited).
   for (const key in environ) {
     const value = environ[key];
-    if (typeof value !== 'string' || key.includes('.')) continue;
+    if (typeof value !== 'string') continue;
     if (key === 'PATH_INFO' || key === 'SCRIPT_NAME') {
       try {
         out[key] = textOf(value, request.urlCharset, request.errors, request.urlAsciiCompatible);
@@ -149,7 +145,7 @@ function legacyEnviron(environ: Environ, request: RequestText): LegacyEnviron {
       }
     } else if (key === 'QUERY_STRING') {
       out[key] = textOf(value, request.urlCharset, 'latin1-fallback', request.urlAsciiCompatible);
-    } else if (!ASCII.test(value)) {
+    } else if (!isAscii(value) && !key.includes('.')) {
       // Header values and the rest: UTF-8 where valid, else the bytes' latin-1 view (no loss).
       out[key] = decodePath(value, { charset: 'utf-8', errors: 'latin1-fallback' });
     }

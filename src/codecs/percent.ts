@@ -8,6 +8,8 @@
  * @module
  */
 
+import { Buffer } from 'node:buffer';
+
 function hexValue(code: number): number {
   if (code >= 0x30 && code <= 0x39) return code - 0x30; // 0-9
   const lower = code | 0x20;

@@ -47,6 +47,7 @@
  * @module
  */
 
+import { Buffer } from 'node:buffer';
 import { asciiLower, trimAscii } from './ascii';
 import { lookupCharset, resolveCharset } from './charset-registry';
 import { charsetParameter } from './content-type';

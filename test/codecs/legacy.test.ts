@@ -62,6 +62,30 @@ describe('the request as text (C-6, C-16)', () => {
     expect(Buffer.from(response.body).toString()).toMatch(/^\/日本\|/);
   });
 
+  it('C-6: in a charset where ASCII bytes are not ASCII text (UTF-16LE), an ASCII path is still decoded', async () => {
+    // '/a' in UTF-16LE is the bytes 2F 00 61 00; as the path '/a' (2F 61) they are one character, U+612F.
+    const utf16 = await call(echo, { path: '/%00a%00' }, { urlCharset: 'utf-16le' });
+    expect(Buffer.from(utf16.body).toString()).toMatch(/^\/a\|/);
+    const plain = await call(echo, { path: '/a' }, { urlCharset: 'utf-16le' });
+    expect(Buffer.from(plain.body).toString()).toMatch(/^\u612f\|/);
+  });
+
+  it("C-13: under 'repercent' a literal '%' before two hex digits in an ASCII path is escaped, so the text stays unambiguous", async () => {
+    // The client sent '%2541': PATH_INFO holds '%41', which read back as an escape would be 'A'.
+    const response = await call(echo, { path: '/100%2541' }, { errors: 'repercent' });
+    expect(Buffer.from(response.body).toString()).toMatch(/^\/100%2541\|/);
+    const strict = await call(echo, { path: '/100%2541' });
+    expect(Buffer.from(strict.body).toString()).toMatch(/^\/100%41\|/);
+  });
+
+  it('the native environ is left as it was: the text environ is a copy', async () => {
+    const environ = buildEnviron({ path: '/caf%C3%A9', headers: { 'X-Name': 'Zo\u00c3\u00ab' } });
+    const before = { ...environ };
+    await callApplication(fromLegacyApp(echo), environ);
+    expect(environ).toEqual(before);
+    expect(environ.PATH_INFO).toBe('/caf\u00c3\u00a9');
+  });
+
   it('a header value that is not UTF-8 stays as its latin-1 view, never lost', async () => {
     const response = await call(echo, { headers: { 'X-Name': 'caf\u00e9' } });
     expect(Buffer.from(response.body).toString()).toBe('/||café');
