@@ -15,7 +15,9 @@ export const progressCount = { bytes: 0 };
  */
 export function ready(port) {
   if (process.send === undefined) {
-    // Started by hand: say where, and stay up until Ctrl-C.
+    // Started by hand (or under callgrind, bench/instructions.mjs): say where, and stay up
+    // until Ctrl-C, which exits normally so that a tool wrapping the process sees the end.
+    process.once('SIGINT', () => process.exit(0));
     console.log(`listening on http://127.0.0.1:${port}`);
     return;
   }

@@ -1,0 +1,131 @@
+// @ts-check
+/**
+ * Instructions per request: every hello server of the HTTP figure run under valgrind's
+ * callgrind, which counts the instructions the server process executes whatever else the
+ * machine is doing. On these machines requests/s swing by a fifth from one few-second window to
+ * the next; instruction counts repeat within a few percent, so they tell whether a change made
+ * a server cheaper where the timed figure cannot.
+ *
+ * Each server answers N1 requests in one run and N2 in another (autocannon, 8 connections,
+ * keep-alive); the difference of the two totals over N2 - N1 leaves out start-up and the JIT's
+ * first compilations. What callgrind cannot see: time in the kernel (the same for every server:
+ * the same bytes cross the same sockets) and cache misses. So this is what tsgi adds in code
+ * executed, not a prediction of requests/s.
+ *
+ *   npm run bench:instructions             (about 4 minutes on 2 cores)
+ *   BENCH_INSTRUCTIONS_REQUESTS=3000,23000 (N1,N2; default)
+ *
+ * Needs valgrind (Debian's package); without it, says so and exits 0.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const CONTENDERS = [
+  { name: 'raw node:http', script: './servers/hello-raw.mjs' },
+  { name: 'tsgi native (serve)', script: './servers/hello-tsgi.mjs' },
+  { name: 'fastify', script: './servers/hello-fastify.mjs' },
+  { name: 'tsgi bytes (serve)', script: './servers/hello-bytes.mjs' },
+  { name: 'tsgi legacy (serve)', script: './servers/hello-legacy.mjs' },
+];
+
+const [N1 = NaN, N2 = NaN] = (process.env.BENCH_INSTRUCTIONS_REQUESTS ?? '3000,23000').split(',').map(Number);
+if (!Number.isInteger(N1) || !Number.isInteger(N2) || !(N1 > 0 && N2 > N1)) {
+  throw new RangeError('BENCH_INSTRUCTIONS_REQUESTS must be N1,N2 with 0 < N1 < N2');
+}
+const autocannon = createRequire(import.meta.url).resolve('autocannon/autocannon.js');
+
+/**
+ * Total instructions of one server process answering `requests` requests.
+ * @param {string} script
+ * @param {number} requests
+ * @returns {Promise<number>}
+ */
+function countInstructions(script, requests) {
+  return new Promise((resolve, reject) => {
+    const server = spawn('valgrind', ['--tool=callgrind', '--callgrind-out-file=/dev/null', process.execPath, fileURLToPath(new URL(script, import.meta.url))], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    let loading = false;
+    server.stdout.setEncoding('utf8').on('data', (text) => {
+      stdout += text;
+      const url = /listening on (http:\/\/[^\s]+)/.exec(stdout)?.[1];
+      if (url === undefined || loading) return;
+      loading = true;
+      const load = spawn(process.execPath, [autocannon, '-a', String(requests), '-c', '8', '-j', `${url}/`], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let report = '';
+      load.stdout.setEncoding('utf8').on('data', (chunk) => (report += chunk));
+      load.on('exit', () => {
+        try {
+          /** @type {{ requests: { total: number }, non2xx: number, errors: number }} */
+          const result = JSON.parse(report);
+          if (result.non2xx > 0 || result.errors > 0) throw new Error(`${script}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
+        } catch (error) {
+          server.kill('SIGKILL');
+          reject(error);
+          return;
+        }
+        server.kill('SIGINT'); // ready() exits 0 on SIGINT, so callgrind prints its totals
+      });
+    });
+    server.stderr.setEncoding('utf8').on('data', (text) => (stderr += text));
+    server.on('error', reject);
+    server.on('exit', () => {
+      const collected = /Collected : (\d+)/.exec(stderr)?.[1];
+      if (collected === undefined) reject(new Error(`${script}: callgrind printed no total:\n${stderr.slice(-2000)}`));
+      else resolve(Number(collected));
+    });
+  });
+}
+
+/**
+ * Runs `tasks` with at most `limit` at a time.
+ * @template T
+ * @param {Array<() => Promise<T>>} tasks
+ * @param {number} limit
+ * @returns {Promise<T[]>}
+ */
+async function inParallel(tasks, limit) {
+  /** @type {T[]} */
+  const results = new Array(tasks.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < tasks.length) {
+      const index = next++;
+      results[index] = await /** @type {() => Promise<T>} */ (tasks[index])();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
+  return results;
+}
+
+export async function runInstructions() {
+  if (spawnSync('valgrind', ['--version']).error !== undefined) {
+    console.log('\ninstructions per request: skipped, valgrind is not installed (apt-get install valgrind)');
+    return undefined;
+  }
+  const limit = Math.max(1, availableParallelism());
+  process.stderr.write(`… callgrind: ${CONTENDERS.length} servers × ${N1} and ${N2} requests, ${limit} at a time\n`);
+  const totals = await inParallel(
+    CONTENDERS.flatMap(({ script }) => [() => countInstructions(script, N1), () => countInstructions(script, N2)]),
+    limit,
+  );
+  const perRequest = CONTENDERS.map((_, i) => (/** @type {number} */ (totals[2 * i + 1]) - /** @type {number} */ (totals[2 * i])) / (N2 - N1));
+  const raw = /** @type {number} */ (perRequest[0]);
+  console.log(`\ninstructions per request under callgrind (server process; ${N2} minus ${N1} requests, autocannon -c 8)`);
+  const width = Math.max(...CONTENDERS.map((c) => c.name.length));
+  CONTENDERS.forEach(({ name }, i) => {
+    const count = /** @type {number} */ (perRequest[i]);
+    console.log(`  ${name.padEnd(width)}  ${Math.round(count).toLocaleString('en').padStart(8)} instructions  ${(count / raw).toFixed(2)}x raw  (+${Math.round(count - raw).toLocaleString('en')})`);
+  });
+  console.log('  (user-space instructions only: kernel time and cache misses are not counted; repeat runs agree within a few percent)');
+  return perRequest;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  console.log(`tsgi bench (instructions per request) — node ${process.version}, ${new Date().toISOString()}`);
+  await runInstructions();
+}
