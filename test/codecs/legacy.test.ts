@@ -57,7 +57,7 @@ describe('the request as text (C-6, C-16)', () => {
     expect(Buffer.from(kept.body).toString()).toMatch(/^\/caf%E9\|/);
   });
 
-  it('urlCharset decodes the path in another charset', async () => {
+  it('C-2: urlCharset decodes the path in another charset', async () => {
     const response = await call(echo, { path: '/%93%FA%96%7B' }, { urlCharset: 'shift_jis' });
     expect(Buffer.from(response.body).toString()).toMatch(/^\/日本\|/);
   });

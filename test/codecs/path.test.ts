@@ -150,7 +150,7 @@ describe('charsets', () => {
     expect(encodePath('/é', { charset: ' UTF-8 ' })).toBe('/\u00c3\u00a9');
   });
 
-  it('C-8: a Shift_JIS path decodes and encodes through text.ts', () => {
+  it('C-2, C-8: a Shift_JIS path decodes and encodes through text.ts', () => {
     const native = '/\u0093\u00fa\u0096\u007b'; // 日本 in Shift_JIS: 93 FA 96 7B
     expect(decodePath(native, { charset: 'shift_jis' })).toBe('/日本');
     expect(encodePath('/日本', { charset: 'shift_jis' })).toBe(native);

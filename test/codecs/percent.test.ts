@@ -9,7 +9,7 @@ describe('percentDecodeNative (C-9)', () => {
     expect(percentDecodeNative('/caf%e9')).toBe('/caf\u00e9');
   });
 
-  it('C-9: %2F becomes a slash, + stays a plus', () => {
+  it('C-9, C-10: %2F becomes a slash, + stays a plus', () => {
     expect(percentDecodeNative('/a%2Fb+c')).toBe('/a/b+c');
   });
 
