@@ -163,7 +163,7 @@ describe('InputStream bounds and framing', () => {
     expect(text(await s.read())).toBe('abc');
   });
 
-  it('rejects when the source ends before the declared length, and keeps rejecting the same way', async () => {
+  it('C-42: rejects when the source ends before the declared length, and keeps rejecting the same way', async () => {
     const s = new InputStream(slowChunks('abc', 'de'), { length: 10 });
     expect(text(await s.read(2))).toBe('ab');
     const error = await s.read(5).catch((e: unknown) => e);

@@ -41,7 +41,7 @@ describe('wsgi.input', () => {
     expect(environ['wsgi.input']).not.toBe(original);
   });
 
-  it('V-36: warns about read() without a size unless wsgi.input_terminated is true', async () => {
+  it('V-36, C-42: warns about read() without a size unless wsgi.input_terminated is true', async () => {
     const unterminated = makeEnviron({ CONTENT_LENGTH: '3', 'wsgi.input_terminated': false }, 'abc');
     expect(await warningsOf(reading((input) => input.read()), unterminated)).toEqual(['V-36']);
     const minusOne = makeEnviron({ CONTENT_LENGTH: '3', 'wsgi.input_terminated': OMIT }, 'abc');
@@ -88,7 +88,7 @@ describe('wsgi.input', () => {
     expect(rulesOf(warnings)).toEqual(['V-40']);
   });
 
-  it('V-77: warns when the app reads past CONTENT_LENGTH without wsgi.input_terminated', async () => {
+  it('V-77, C-42: warns when the app reads past CONTENT_LENGTH without wsgi.input_terminated', async () => {
     const environ = makeEnviron({ CONTENT_LENGTH: '2', 'wsgi.input_terminated': false }, 'abcdef');
     expect(await warningsOf(reading((input) => input.read(6)), environ)).toEqual(['V-77']);
     const absent = makeEnviron({ 'wsgi.input_terminated': false }, 'abc');
