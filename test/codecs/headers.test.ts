@@ -113,7 +113,7 @@ describe("'rfc2047' (C-23)", () => {
     expect(encodeHeaderValue('café', 'rfc2047', 'X-Drink')).toBe('café');
   });
 
-  it('C-23: a long value becomes several words of at most 75 characters, one space apart, no folding', () => {
+  it('C-23, B-71: a long value becomes several words of at most 75 characters, one space apart, no folding', () => {
     const text = '\u20ac'.repeat(40) + ' 😀'.repeat(20);
     const encoded = encodeHeaderValue(text, 'rfc2047', 'X-Long');
     const words = encoded.split(' ');
