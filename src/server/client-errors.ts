@@ -42,7 +42,17 @@ export function createClientErrorHandler(log: (line: string) => void) {
     const cause = CAUSES[code] ?? { status: 400, why: 'the request could not be parsed' };
     const reason = REASONS[cause.status] ?? 'Bad Request';
     const detail = error.reason ?? error.message;
-    log(`tsgi: ${cause.status} ${reason} for ${socket.remoteAddress ?? 'a client'}: ${cause.why} [${code}: ${detail}]\n`);
+    const what = `tsgi: ${cause.status} ${reason} for ${socket.remoteAddress ?? 'a client'}: ${cause.why} [${code}: ${detail}]`;
+    if (responseBegun(socket)) {
+      // The app already answered this request (e.g. its body trickles past requestTimeout
+      // while the response streams): a status line written now would land inside that
+      // response's body. End the connection after what was written instead (N-76, N-94).
+      log(`${what}; the response in progress is cut\n`);
+      socket.end();
+      setTimeout(() => socket.destroy(), 2_000).unref();
+      return;
+    }
+    log(`${what}\n`);
     const body = `${reason}\n`;
     socket.end(
       `HTTP/1.1 ${cause.status} ${reason}\r\nContent-Type: text/plain; charset=utf-8\r\n` +
@@ -52,4 +62,14 @@ export function createClientErrorHandler(log: (line: string) => void) {
     // A client that never reads its answer must not keep the socket forever.
     setTimeout(() => socket.destroy(), 2_000).unref();
   };
+}
+
+/**
+ * Whether the response now attached to `socket` has its head written: then nothing else may be
+ * written on the socket. Node's own default clientError handling makes the same check on the
+ * same field (`socket._httpMessage`, the ServerResponse using the socket; null between requests).
+ */
+function responseBegun(socket: Socket): boolean {
+  const message = (socket as Socket & { _httpMessage?: { headersSent?: boolean } | null })._httpMessage;
+  return message?.headersSent === true;
 }

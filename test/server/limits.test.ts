@@ -85,6 +85,44 @@ describe('requestTimeout: the whole request (head and body) must arrive in time'
     expect(response.status).toBe(200);
     expect(response.body.toString()).toBe('read 4');
   });
+
+  it('N-88, N-93, N-94: once a response has begun, a request timeout cuts the connection; no 408 is written into the body', async () => {
+    // The app answers at once, with a Content-Length, then reads the body before the rest of
+    // its own. The request times out in between: the client must see a response cut short,
+    // never a "whole" one whose body bytes are a 408 status line.
+    let closes = 0;
+    const app: NativeApp = (environ, startResponse) => {
+      startResponse('200 OK', [['Content-Type', 'text/plain'], ['Content-Length', '20']]);
+      return {
+        async *[Symbol.asyncIterator]() {
+          yield bytes('first half|');
+          await environ['wsgi.input'].read();
+          yield bytes('second ha');
+        },
+        close() {
+          closes++;
+        },
+      } as AsyncIterable<Uint8Array> & { close(): void };
+    };
+    const { port, log } = await start(app, { requestTimeout: 400 });
+    const { socket, received, closed } = await connection(port);
+    socket.write('POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n');
+    await until(received, 'first half|');
+    const trickle = setInterval(() => socket.writable && socket.write('x'), 100);
+    const end = await Promise.race([closed, after(8_000, 0)]);
+    clearInterval(trickle);
+    expect(end, 'the server ended the connection').toBeGreaterThan(0);
+    const text = received().toString('latin1');
+    expect(text).not.toContain('408');
+    const [response] = parseResponses(received());
+    expect(response!.status).toBe(200);
+    expect(response!.body.toString('latin1')).toBe('first half|');
+    expect(response!.complete).toBe(false);
+    expect(log.join('')).toContain('requestTimeout');
+    expect(log.join('')).toContain('the response in progress is cut');
+    for (let i = 0; i < 100 && closes === 0; i++) await sleep(10);
+    expect(closes).toBe(1);
+  });
 });
 
 describe('keepAliveTimeout: how long an idle keep-alive connection stays open', () => {
@@ -201,5 +239,32 @@ describe('shutdownTimeout: how long close() waits for requests in flight', () =>
     const response = await pending;
     expect(response.complete).toBe(true);
     expect(response.body.toString()).toBe('done');
+  });
+});
+
+describe('a client error while a response is on the wire', () => {
+  it('N-94: a malformed pipelined request cuts the response in flight; no 400 is written into its body', async () => {
+    // Written into the body, "HTTP/1.1 400…" would fill the 12 declared bytes: the client
+    // would take "first|HTTP/1" as a whole response.
+    const app: NativeApp = (_environ, startResponse) => {
+      startResponse('200 OK', [['Content-Type', 'text/plain'], ['Content-Length', '12']]);
+      return (async function* () {
+        yield bytes('first|');
+        await sleep(300);
+        yield bytes('second');
+      })();
+    };
+    const { port, log } = await start(app);
+    const { socket, received, closed } = await connection(port);
+    socket.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n');
+    await until(received, 'first|');
+    socket.write('NOT HTTP AT ALL\r\n\r\n');
+    expect(await Promise.race([closed, after(5_000, 0)])).toBeGreaterThan(0);
+    expect(received().toString('latin1')).not.toContain('400 Bad Request');
+    const responses = parseResponses(received());
+    expect(responses).toHaveLength(1);
+    expect(responses[0]!.body.toString('latin1')).toBe('first|');
+    expect(responses[0]!.complete).toBe(false);
+    expect(log.join('')).toMatch(/400 Bad Request .*HPE_INVALID_METHOD.*the response in progress is cut/);
   });
 });
