@@ -105,7 +105,9 @@ class Capture {
               response = this.returned(body);
             } catch (error) {
               this.closeQuietly();
-              reject(error);
+              // After a write() delivered the response, the body's reader is the one to fail.
+              if (this.delivered) this.failReader(error);
+              else reject(error);
               return;
             }
             if (response !== undefined) resolve(response);
@@ -182,6 +184,8 @@ class Capture {
         typeof (body as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function'
           ? (body as AsyncIterable<unknown>)[Symbol.asyncIterator]()
           : (body as Iterable<unknown>)[Symbol.iterator]();
+      // The bytes body was closed while the app still ran: this body is released now (N-88).
+      if (this.closed) this.release().catch(() => undefined);
       this.wake?.();
       // Delivered by a write() during the app call: a sync caller takes the response from here.
       return this.deliver === undefined ? this.tuple : undefined;
@@ -316,10 +320,12 @@ class Capture {
             yield queued;
             continue;
           }
+          // The app failed after the response was delivered: after its written data, whether
+          // or not this reader was waiting when it failed.
+          if (capture.failure !== undefined) throw capture.failure;
           if (!capture.appReturned) {
             await new Promise<void>((resolve) => (capture.wake = resolve));
             capture.wake = undefined;
-            if (capture.failure !== undefined) throw capture.failure;
             continue;
           }
           break;
@@ -366,12 +372,32 @@ class Capture {
   private async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.release();
+  }
+
+  /**
+   * return() and close() are both called before either is awaited, as the native lifecycle's
+   * clean-up does: an async generator parked in an `await` settles return() only after that
+   * await, maybe never, and close() must not wait for it.
+   */
+  private async release(): Promise<void> {
     const iterator = this.iterator;
+    let stopping: unknown;
     if (iterator !== undefined && !this.exhausted) {
       this.exhausted = true;
-      await iterator.return?.();
+      try {
+        stopping = iterator.return?.();
+      } catch (error) {
+        stopping = Promise.reject(error);
+      }
     }
-    await this.body?.close?.();
+    let closing: unknown;
+    try {
+      closing = this.body?.close?.();
+    } catch (error) {
+      closing = Promise.reject(error);
+    }
+    await Promise.all([stopping, closing]);
   }
 }
 
