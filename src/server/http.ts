@@ -57,7 +57,9 @@ export function createHttpGateway(app: NativeApp, options: ServeOptions): HttpGa
   const context: HttpEnvironContext = {
     scriptName: nativeScriptName(options.scriptName),
     serverName: options.serverName ?? (options.path !== undefined || host === '0.0.0.0' || host === '::' ? hostname() : host),
-    serverPort: String(options.port ?? 8000),
+    // On a Unix socket there is no port: the scheme's default, so that URLs rebuilt from
+    // SERVER_NAME and SERVER_PORT (NATIVE §20, when a client sends no Host) carry none.
+    serverPort: options.path !== undefined ? (tls ? '443' : '80') : String(options.port ?? 8000),
     scheme: tls ? 'https' : 'http',
     errors,
     // D-N13: requests overlap on one event loop unless serialized (N-137).
@@ -118,8 +120,12 @@ export function createHttpGateway(app: NativeApp, options: ServeOptions): HttpGa
     requestTimeout: limits.requestTimeout,
     headersTimeout: limits.requestTimeout === 0 ? limits.headerTimeout : Math.min(limits.headerTimeout, limits.requestTimeout),
     keepAliveTimeout: limits.keepAliveTimeout,
-    // Node checks these timeouts every 30 s by default, which would stretch a 20 s limit to 50.
-    connectionsCheckingInterval: Math.max(50, Math.min(1_000, limits.headerTimeout / 4)),
+    // Node checks these timeouts every 30 s by default, which would stretch a 20 s limit to 50;
+    // a quarter of the shorter limit (at most 1 s) keeps each within a quarter of its value.
+    connectionsCheckingInterval: Math.max(
+      50,
+      Math.min(1_000, limits.headerTimeout / 4, limits.requestTimeout === 0 ? Infinity : limits.requestTimeout / 4),
+    ),
     // N-107: hand every block to the network at once.
     noDelay: true,
   };

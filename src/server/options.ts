@@ -21,7 +21,11 @@ export interface Limits {
   headerTimeout: number;
   /** Time to receive the whole request (head and body), in ms; 0 disables. Default 5 min. */
   requestTimeout: number;
-  /** How long an idle keep-alive connection stays open, in ms. Default 5 s. */
+  /**
+   * How long an idle keep-alive connection stays open, in ms. Default 5 s. Node (20) closes it
+   * about a second later than this, and announces `Keep-Alive: timeout=` in whole seconds
+   * rounded down: below 2 s that says 0 or 1, and Node's own http.Agent then never reuses it.
+   */
   keepAliveTimeout: number;
   /**
    * Most unread request-body bytes read and discarded after a response so the connection can

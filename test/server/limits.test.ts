@@ -60,6 +60,20 @@ describe('requestTimeout: the whole request (head and body) must arrive in time'
     expect(log.join('')).toContain('ERR_HTTP_REQUEST_TIMEOUT');
   });
 
+  it('a short requestTimeout is enforced within about a quarter of itself, not at the next 1 s check', async () => {
+    // Node checks its timeouts every connectionsCheckingInterval; derived from headerTimeout
+    // alone (20 s here), that was 1 s, so a 300 ms limit fired after 1 s or more.
+    const { port } = await start(readAll, { requestTimeout: 300 });
+    const { socket, closed } = await connection(port);
+    socket.write('POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n');
+    const trickle = setInterval(() => socket.writable && socket.write('x'), 50);
+    const started = Date.now();
+    const end = await Promise.race([closed, after(8_000, 0)]);
+    clearInterval(trickle);
+    expect(end, 'the server ended the connection').toBeGreaterThan(0);
+    expect(end - started).toBeLessThan(900);
+  });
+
   it('a slow body that arrives within requestTimeout is read whole and answered', async () => {
     const { port } = await start(readAll, { requestTimeout: 10_000 });
     async function* slowly() {
