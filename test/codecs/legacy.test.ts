@@ -70,7 +70,7 @@ describe('the request as text (C-6, C-16)', () => {
     expect(Buffer.from(plain.body).toString()).toMatch(/^\u612f\|/);
   });
 
-  it("C-13: under 'repercent' a literal '%' before two hex digits in an ASCII path is escaped, so the text stays unambiguous", async () => {
+  it("C-15: under 'repercent' (Django's way) a literal '%' before two hex digits in an ASCII path is escaped, so the text stays unambiguous", async () => {
     // The client sent '%2541': PATH_INFO holds '%41', which read back as an escape would be 'A'.
     const response = await call(echo, { path: '/100%2541' }, { errors: 'repercent' });
     expect(Buffer.from(response.body).toString()).toMatch(/^\/100%2541\|/);
