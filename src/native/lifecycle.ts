@@ -21,6 +21,7 @@ import { HttpError, ProtocolError, RequestError } from './errors';
 import { framingOf } from './framing';
 import type { Framing, ResponseSink } from './sink';
 import type { Body, Environ, ErrorStreamLike, HeaderList, NativeApp, StartResponse, Write } from './types';
+import { quotePath } from './util';
 
 export interface LifecycleOptions {
   /** Body of the 500 response sent when the app fails before sending anything (D-N24). */
@@ -91,7 +92,6 @@ class Exchange {
   private readonly isHead: boolean;
   private readonly errors: ErrorStreamLike | undefined;
   private readonly method: unknown;
-  private readonly path: string;
 
   private watching = false;
   private startCalled = false;
@@ -138,7 +138,6 @@ class Exchange {
     this.fastPath = options?.generalPathOnly !== true;
     this.method = environ.REQUEST_METHOD;
     this.isHead = this.method === 'HEAD';
-    this.path = (environ.SCRIPT_NAME ?? '') + (environ.PATH_INFO ?? '');
     const errors = environ['wsgi.errors'];
     this.errors = typeof errors?.write === 'function' ? errors : undefined;
     this.startResponse = (status, headers, excInfo) => this.start(status, headers, excInfo);
@@ -605,9 +604,20 @@ class Exchange {
   // ---------------------------------------------------------------------------------------------
   // Logging to wsgi.errors (N-75)
 
+  /**
+   * The request as a log line names it: the raw target the client sent (REQUEST_URI, ASCII,
+   * as an access log shows it), else the path percent-encoded per byte, so that `/café` reads
+   * `/caf%C3%A9` rather than the latin-1 view of its bytes, `/cafÃ©`.
+   */
+  private target(): string {
+    const raw = this.environ.REQUEST_URI;
+    if (typeof raw === 'string' && raw !== '') return raw;
+    return quotePath(String(this.environ.SCRIPT_NAME ?? '') + String(this.environ.PATH_INFO ?? ''));
+  }
+
   private log(message: string): void {
     try {
-      (this.errors ?? process.stderr).write(`tsgi: ${String(this.method)} ${this.path}: ${message}\n`);
+      (this.errors ?? process.stderr).write(`tsgi: ${String(this.method)} ${this.target()}: ${message}\n`);
     } catch {
       // Logging must never take the process down.
     }

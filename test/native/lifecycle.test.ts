@@ -826,6 +826,22 @@ describe('errors (N-75, N-76, D-N24)', () => {
     expect(log()).toContain('"just a string"');
   });
 
+  it('N-75: the log names the request by the target the client sent, not the latin-1 view of its bytes', async () => {
+    const { log } = await run(() => {
+      throw new Error('no such page');
+    }, { path: '/caf%C3%A9', query: 'q=1' });
+    expect(log()).toContain('tsgi: GET /caf%C3%A9?q=1: application error: Error: no such page');
+    const withoutTarget = buildEnviron({ path: '/caf%C3%A9' });
+    delete withoutTarget.REQUEST_URI;
+    const sink = new MemorySink();
+    let written = '';
+    withoutTarget['wsgi.errors'] = { write: (text: string) => void (written += text), writelines() {}, flush() {} };
+    await runApplication(() => {
+      throw new Error('x');
+    }, withoutTarget, sink);
+    expect(written).toContain('tsgi: GET /caf%C3%A9: application error');
+  });
+
   it('N-75: errors go to the environ\'s wsgi.errors, captured before the app could replace it', async () => {
     const { log } = await run((environ) => {
       environ['wsgi.errors'] = { write() {}, writelines() {}, flush() {} };
