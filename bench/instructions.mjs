@@ -4,7 +4,8 @@
  * callgrind, which counts the instructions the server process executes whatever else the
  * machine is doing. On these machines requests/s swing by a fifth from one few-second window to
  * the next; instruction counts repeat within a few percent, so they tell whether a change made
- * a server cheaper where the timed figure cannot.
+ * a server cheaper where the timed figure cannot. V8 runs single-threaded here, so that its
+ * compilations and collections fall at the same points in every run.
  *
  * Each server answers N1 requests in one run and N2 in another (autocannon, 8 connections,
  * keep-alive); the difference of the two totals over N2 - N1 leaves out start-up and the JIT's
@@ -44,7 +45,11 @@ const autocannon = createRequire(import.meta.url).resolve('autocannon/autocannon
  */
 function countInstructions(script, requests) {
   return new Promise((resolve, reject) => {
-    const server = spawn('valgrind', ['--tool=callgrind', '--callgrind-out-file=/dev/null', process.execPath, fileURLToPath(new URL(script, import.meta.url))], {
+    // --single-threaded: V8 compiles and collects on the main thread, at the same points in
+    // every run, rather than on helper threads whose timing (serialized by valgrind) varied
+    // the counts by a third between runs.
+    const args = ['--tool=callgrind', '--callgrind-out-file=/dev/null', process.execPath, '--single-threaded', fileURLToPath(new URL(script, import.meta.url))];
+    const server = spawn('valgrind', args, {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -121,7 +126,7 @@ export async function runInstructions() {
     const count = /** @type {number} */ (perRequest[i]);
     console.log(`  ${name.padEnd(width)}  ${Math.round(count).toLocaleString('en').padStart(8)} instructions  ${(count / raw).toFixed(2)}x raw  (+${Math.round(count - raw).toLocaleString('en')})`);
   });
-  console.log('  (user-space instructions only: kernel time and cache misses are not counted; repeat runs agree within a few percent)');
+  console.log('  (user-space instructions only: kernel time and cache misses are not counted; repeat runs agreed within about 5%)');
   return perRequest;
 }
 
