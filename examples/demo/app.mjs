@@ -61,13 +61,26 @@ function index(environ, startResponse) {
   return [utf8(page)];
 }
 
+/**
+ * How the viewer shows a value that is not a string: flags and versions as they are, objects
+ * by their class (wsgi.input is an InputStream), functions by name.
+ * @param {unknown} value
+ */
+function describeValue(value) {
+  if (typeof value === 'boolean' || typeof value === 'number') return String(value);
+  if (Array.isArray(value)) return JSON.stringify(value);
+  if (typeof value === 'function') return `function ${value.name || '(anonymous)'}`;
+  if (value !== null && typeof value === 'object') return `${value.constructor?.name ?? 'Object'} object`;
+  return String(value);
+}
+
 /** @type {import('tsgi/native').NativeApp} */
 function environViewer(environ, startResponse) {
   const rows = Object.keys(environ)
     .sort()
     .map((key) => {
       const value = environ[key];
-      const shown = typeof value === 'string' ? value : Object.prototype.toString.call(value);
+      const shown = typeof value === 'string' ? value : describeValue(value);
       const decoded =
         typeof value === 'string' && /[\x80-\xFF]/.test(value) ? ` <em>(as UTF-8: ${escapeHtml(asUtf8Text(value))})</em>` : '';
       return `<tr><th>${escapeHtml(key)}</th><td><code>${escapeHtml(shown)}</code>${decoded}</td></tr>`;
@@ -76,7 +89,7 @@ function environViewer(environ, startResponse) {
   const page = `<!doctype html>
 <meta charset="utf-8">
 <title>environ</title>
-<style>th { text-align: left; padding-right: 1em; } td code { white-space: pre-wrap; }</style>
+<style>th { text-align: left; padding-right: 1em; } td code { white-space: pre-wrap; overflow-wrap: anywhere; }</style>
 <h1>environ</h1>
 <p><a href="${escapeHtml(environ.SCRIPT_NAME ?? '')}/../">back</a></p>
 <table>
