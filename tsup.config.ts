@@ -4,9 +4,6 @@ const shared = {
   sourcemap: true,
   target: 'node20',
   platform: 'node',
-  // Bundling renames what collides (InputStream → _InputStream, fileWrapper → fileWrapper2);
-  // users see these names in stack traces, console.log and constructor.name, so keep ours.
-  keepNames: true,
 } as const;
 
 export default defineConfig([

@@ -118,9 +118,7 @@ export class FileWrapper implements Closable, AsyncIterable<Uint8Array> {
 }
 
 /** The value of `environ['wsgi.file_wrapper']`: a plain function, callable without `new`. */
-export const fileWrapper: FileWrapperFactory = function fileWrapper(file, blockSize) {
-  return new FileWrapper(file, blockSize);
-};
+export const fileWrapper: FileWrapperFactory = (file, blockSize) => new FileWrapper(file, blockSize);
 
 /** Destroy a read stream and wait until its pending read finished ('close'). */
 function release(stream: ReadStream): Promise<void> {

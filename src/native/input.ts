@@ -119,7 +119,9 @@ export class InputStream implements InputStreamLike {
     if (!(bytes instanceof Uint8Array)) {
       throw new TypeError(`InputStream.from expects a Uint8Array, got ${describe(bytes)}`);
     }
-    const stream = new InputStream(null, { length: bytes.length });
+    // `this`, not the class's name: a bundler renames a class that names itself inside (the
+    // instances would report `_InputStream` as their constructor's name).
+    const stream = new this(null, { length: bytes.length });
     if (bytes.length > 0) {
       // Everything is already here: buffer it instead of going through a source.
       stream.chunks.push(bytes);
@@ -131,7 +133,7 @@ export class InputStream implements InputStreamLike {
 
   /** A stream with no body. */
   static empty(): InputStream {
-    return new InputStream(null);
+    return new this(null);
   }
 
   /** Server-side (not for apps): bytes handed to the app so far. */

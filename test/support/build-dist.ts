@@ -17,7 +17,6 @@ const shared: Options = {
   // As in tsup.config.ts, so that this ESM build matches the published one: it defines
   // __filename where code uses it (src/codecs/iconv.ts).
   shims: true,
-  keepNames: true,
   // The config file would add CJS and declarations; the tests need neither.
   config: false,
 };
