@@ -3,41 +3,18 @@
  * signals as a real process running dist/cli.js (rebuilt by the global setup).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { chooseFlavour, main } from '../src/cli';
+import { chooseFlavour } from '../src/cli';
 import { parseAppSpec } from '../src/cli/load-app';
 import { request } from './server/support/clients';
+import { appFile, runMain } from './support/cli-main';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const cli = join(root, 'dist', 'cli.js');
 
 /** Runs main() with stderr captured. */
-async function runMain(args: string[]): Promise<{ code: number; stderr: string }> {
-  const write = process.stderr.write.bind(process.stderr);
-  let stderr = '';
-  process.stderr.write = ((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  }) as typeof process.stderr.write;
-  try {
-    const code = await main(args);
-    return { code, stderr };
-  } finally {
-    process.stderr.write = write;
-  }
-}
-
-function appFile(source: string, name = 'app.mjs'): string {
-  const dir = mkdtempSync(join(tmpdir(), 'tsgi-cli-'));
-  const file = join(dir, name);
-  writeFileSync(file, source);
-  return file;
-}
-
 const ENVIRON_APP = `
 export default function app(environ, startResponse) {
   startResponse('200 OK', [['Content-Type', 'text/plain']]);

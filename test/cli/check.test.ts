@@ -3,50 +3,21 @@
  * with its rule and section, the good ones nothing), `main(['check', …])` for exit codes and
  * --json, and the section anchors against MIGRATION.md's headings.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli';
 import { CHECK_REQUESTS, type CheckReport, checkApp, formatReport, severityOf } from '../../src/cli/check';
 import { allAnchors, headingSlug, MIGRATION_FILE, sectionFor } from '../../src/cli/check-sections';
 import badApp from '../../examples/bad/app.mjs';
 import nativeHello from '../../examples/hello/native.mjs';
 import legacyHello from '../../examples/hello/legacy.mjs';
 import greetings from '../../examples/legacy/greetings.mjs';
+import { appFile, runMain } from '../support/cli-main';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const example = (path: string) => join(root, 'examples', path);
-
-/** Runs main() with stdout and stderr captured. */
-async function runMain(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out = process.stdout.write.bind(process.stdout);
-  const err = process.stderr.write.bind(process.stderr);
-  let stdout = '';
-  let stderr = '';
-  process.stdout.write = ((chunk: string | Uint8Array) => {
-    stdout += String(chunk);
-    return true;
-  }) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  }) as typeof process.stderr.write;
-  try {
-    const code = await main(args);
-    return { code, stdout, stderr };
-  } finally {
-    process.stdout.write = out;
-    process.stderr.write = err;
-  }
-}
-
-function appFile(source: string): string {
-  const file = join(mkdtempSync(join(tmpdir(), 'tsgi-check-')), 'app.mjs');
-  writeFileSync(file, source);
-  return file;
-}
 
 const BODY_FIRST_BYTES_APP = `
 export default function app(environ) {
