@@ -49,16 +49,15 @@ export function createClientErrorHandler(log: (line: string) => void) {
       // response's body. End the connection after what was written instead (N-76, N-94).
       log(`${what}; the response in progress is cut\n`);
       socket.end();
-      setTimeout(() => socket.destroy(), 2_000).unref();
-      return;
+    } else {
+      log(`${what}\n`);
+      const body = `${reason}\n`;
+      socket.end(
+        `HTTP/1.1 ${cause.status} ${reason}\r\nContent-Type: text/plain; charset=utf-8\r\n` +
+          `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+        'latin1',
+      );
     }
-    log(`${what}\n`);
-    const body = `${reason}\n`;
-    socket.end(
-      `HTTP/1.1 ${cause.status} ${reason}\r\nContent-Type: text/plain; charset=utf-8\r\n` +
-        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-      'latin1',
-    );
     // A client that never reads its answer must not keep the socket forever.
     setTimeout(() => socket.destroy(), 2_000).unref();
   };
