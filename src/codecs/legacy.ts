@@ -117,7 +117,7 @@ function isAsciiCompatible(charset: string): boolean {
 /**
  * One native value as text (C-6). Most values are ASCII, already the text they spell: they
  * skip the decoder (and its charset lookup), which per request cost more than the rest of the
- * adapter. 'repercent' still has to escape a '%' (C-13), so such values take the long way.
+ * adapter. 'repercent' still has to escape a '%' (C-15), so such values take the long way.
  */
 function textOf(value: string, charset: string, errors: PathErrors, asciiCompatible: boolean): string {
   if (asciiCompatible && isAscii(value) && (errors !== 'repercent' || !value.includes('%'))) return value;
@@ -150,12 +150,8 @@ function legacyEnviron(environ: Environ, request: RequestText): LegacyEnviron {
       out[key] = decodePath(value, { charset: 'utf-8', errors: 'latin1-fallback' });
     }
   }
-  out['wsgi.input'] = legacyInput(environ['wsgi.input'], typeof environ.CONTENT_TYPE === 'string' ? environ.CONTENT_TYPE : undefined);
+  out['wsgi.input'] = new LegacyInputStream(environ['wsgi.input'], typeof environ.CONTENT_TYPE === 'string' ? environ.CONTENT_TYPE : undefined);
   return out as unknown as LegacyEnviron;
-}
-
-function legacyInput(input: InputStreamLike, contentType: string | undefined): LegacyInput {
-  return new LegacyInputStream(input, contentType);
 }
 
 /** `wsgi.input` for a legacy app: one object per request, its methods on the prototype. */
