@@ -79,6 +79,7 @@ const DEFAULT_POLICIES = new Map<string, HeaderPolicy>([
   ['content-disposition', 'rfc8187'],
 ]);
 
+const POLICY_NAME_LENGTHS = new Set([...DEFAULT_POLICIES.keys()].map((name) => name.length));
 const ASCII_NAME = /^[\x00-\x7F]*$/;
 
 /**
@@ -88,6 +89,9 @@ const ASCII_NAME = /^[\x00-\x7F]*$/;
  * (C-23) and never chosen for you.
  */
 export function defaultHeaderPolicy(name: string): HeaderPolicy {
+  // Most names are none of the four, and their length says so without lower-casing a copy
+  // (asciiLower keeps the length): this runs for every header of every legacy response.
+  if (!POLICY_NAME_LENGTHS.has(name.length)) return 'strict';
   // For an ASCII name (a token: every valid one) toLowerCase is exact and the quickest; other
   // names must not fold Unicode letters into ASCII ones (the Kelvin sign into `k`, C-40).
   return DEFAULT_POLICIES.get(ASCII_NAME.test(name) ? name.toLowerCase() : asciiLower(name)) ?? 'strict';
