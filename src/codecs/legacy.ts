@@ -29,7 +29,8 @@ import type { Body, Closable, Environ, HeaderList, InputStreamLike, NativeApp, S
 import { defaultHeaderPolicy, encodeHeaderValue, type HeaderPolicy } from './headers';
 import { decodePath, PathDecodeError, type PathErrors } from './path';
 import { isAscii } from './ascii';
-import { charsetOf, decodeText, encodeText, normalizeCharset } from './text';
+import { type Charset, resolveCharset } from './charset-registry';
+import { charsetOf, decodeText, normalizeCharset } from './text';
 
 export interface LegacyOptions {
   /** Charset of string body chunks when the Content-Type names none (and added to it). Default utf-8. */
@@ -83,10 +84,11 @@ export function fromLegacyApp(app: LegacyApp, options: LegacyOptions = {}): Nati
   const urlCharset = normalizeCharset(options.urlCharset ?? 'utf-8');
   const policy = options.headerPolicy ?? 'auto';
   const request: RequestText = { urlCharset, errors: options.errors ?? 'strict', urlAsciiCompatible: isAsciiCompatible(urlCharset) };
+  const head: HeadText = { charset: resolveCharset(charset), policy, contentTypes: new Map() };
 
   return function nativeFromLegacy(environ: Environ, startResponse: StartResponse): Body | Promise<Body> {
     const text = legacyEnviron(environ, request);
-    const response = new LegacyResponse(startResponse, charset, policy);
+    const response = new LegacyResponse(startResponse, head);
     const result = app(text, (status, headers, excInfo) => response.start(status, headers, excInfo));
     if (isThenable(result)) return Promise.resolve(result).then((body) => response.body(body));
     return response.body(result);
@@ -186,30 +188,60 @@ class LegacyInputStream implements LegacyInput {
 // -----------------------------------------------------------------------------------------------
 // The response: text encoded, Content-Length in bytes
 
+/** A Content-Type value as the native side gets it, and the charset of the body's text. */
+interface ContentType {
+  value: string;
+  charset: Charset;
+}
+
+/** How a legacy adapter encodes response heads, settled once per adapter rather than per response. */
+interface HeadText {
+  /** For text chunks when the Content-Type names no charset, and added to a text type's. */
+  charset: Charset;
+  policy: HeaderPolicy | 'auto';
+  /** Content-Types seen, as sent: see LegacyResponse.contentType. */
+  contentTypes: Map<string, ContentType>;
+}
+
+/** What a status passes on as it is: every policy leaves such text unchanged (HTAB, VCHAR, obs-text). */
+const FIELD_TEXT = /^[\t\x20-\x7E\x80-\xFF]*$/;
+
+/** Content-Types kept per adapter: an app's few, with room for one that builds them per request. */
+const CONTENT_TYPES_KEPT = 64;
+
 class LegacyResponse {
   private startCalled = false;
   private status: string | undefined;
   private headers: HeaderList = [];
   /** The app's Content-Length, if it gave one (characters or bytes: not known yet). */
   private declaredLength: number | undefined;
-  private charset: string;
+  /** The charset of this response's text chunks. */
+  private charset: Charset;
   private committed = false;
   private write: Write | undefined;
+  /** The write() handed to the app, one per response. */
+  private readonly writer: LegacyWrite = (data) => this.writeChunk(data);
+
+  private readonly policy: HeaderPolicy | 'auto';
 
   constructor(
     private readonly startResponse: StartResponse,
-    private readonly defaultCharset: string,
-    private readonly policy: HeaderPolicy | 'auto',
+    private readonly head: HeadText,
   ) {
-    this.charset = defaultCharset;
+    this.charset = head.charset;
+    this.policy = head.policy;
   }
 
-  /** The legacy startResponse: checked now (N-63), passed on once the body shows what it holds. */
+  /**
+   * The legacy startResponse. A head without Content-Length goes to the native startResponse at
+   * once, which checks it (N-63); one with a Content-Length waits for the body to show whether
+   * it counted characters or bytes (C-37), so it is checked here and passed on later.
+   */
   start(status: string, headers: Array<[string, string]>, excInfo: unknown): LegacyWrite {
     if (this.committed) {
       // The native side decides: replace before anything was sent, re-raise after (N-70, N-71).
       this.startResponse(...this.encodeHead(status, headers), excInfo);
-      return (data) => this.writeChunk(data);
+      return this.writer;
     }
     if (excInfo === undefined && this.startCalled) {
       throw new ProtocolError('N-67', 'startResponse() was called a second time without excInfo');
@@ -218,42 +250,72 @@ class LegacyResponse {
     this.startCalled = true;
     this.status = undefined;
     const [nativeStatus, nativeHeaders] = this.encodeHead(status, headers);
-    this.status = nativeStatus;
-    this.headers = nativeHeaders;
-    return (data) => this.writeChunk(data);
-  }
-
-  /** Status and headers as native strings, by policy; the charset and Content-Length noted. */
-  private encodeHead(status: string, headers: Array<[string, string]>): [string, HeaderList] {
-    if (typeof status !== 'string') throw new ProtocolError('N-1', `status must be a string like "200 OK", got ${show(status)}`);
-    const nativeStatus = status.length > 4 ? `${status.slice(0, 4)}${encodeHeaderValue(status.slice(4), this.policy === 'rfc2047' ? 'rfc2047' : 'strict', 'Status')}` : status;
+    if (this.declaredLength === undefined) {
+      // Nothing for the body to correct: one check, the native one, and no second pass later.
+      this.write = this.startResponse(nativeStatus, nativeHeaders, excInfo);
+      this.committed = true;
+      return this.writer;
+    }
     const bad = statusProblem(nativeStatus);
     if (bad !== undefined) throw new ProtocolError('N-54', bad.message);
+    const facts = inspectHeaders(nativeHeaders);
+    if (isProblem(facts)) throw new ProtocolError('N-58', facts.message);
+    this.status = nativeStatus;
+    this.headers = nativeHeaders;
+    return this.writer;
+  }
+
+  /**
+   * Status and headers as native strings, by policy; the charset and Content-Length noted. What
+   * the policy lets through is checked by the caller, as native status and headers.
+   */
+  private encodeHead(status: string, headers: Array<[string, string]>): [string, HeaderList] {
+    if (typeof status !== 'string') throw new ProtocolError('N-1', `status must be a string like "200 OK", got ${show(status)}`);
+    // A status of latin-1 field characters is its own native form: the same string goes on, so
+    // the native side finds it among the statuses it has checked before.
+    const nativeStatus =
+      status.length <= 4 || FIELD_TEXT.test(status) ? status : `${status.slice(0, 4)}${encodeHeaderValue(status.slice(4), this.policy === 'rfc2047' ? 'rfc2047' : 'strict', 'Status')}`;
     if (!Array.isArray(headers)) throw new ProtocolError('N-56', `headers must be an array of [name, value] pairs, got ${show(headers)}`);
     this.declaredLength = undefined;
-    this.charset = this.defaultCharset;
+    this.charset = this.head.charset;
     const out: HeaderList = [];
     for (const entry of headers) {
       if (!Array.isArray(entry) || entry.length !== 2) throw new ProtocolError('N-56', `each header must be a [name, value] pair, got ${show(entry)}`);
       const [name, value] = entry as [unknown, unknown];
       if (typeof name !== 'string' || typeof value !== 'string') throw new ProtocolError('N-56', `header names and values must be strings, got [${show(name)}, ${show(value)}]`);
-      const lower = name.toLowerCase();
-      if (lower === 'content-length') {
+      // The length first: lower-casing a copy of every name would cost more than the rest.
+      if (name.length === 14 && name.toLowerCase() === 'content-length') {
         // C-37: maybe characters; the body decides (see commit).
         this.declaredLength = Number(value);
         continue;
       }
-      let encoded = encodeHeaderValue(value, this.policy === 'auto' ? defaultHeaderPolicy(name) : this.policy, name);
-      if (lower === 'content-type') {
-        const named = charsetOf(encoded);
-        if (named !== undefined) this.charset = normalizeCharset(named);
-        else if (TEXT_TYPES.test(encoded)) encoded += `; charset=${this.defaultCharset}`;
+      if (name.length === 12 && name.toLowerCase() === 'content-type') {
+        const type = this.contentType(value, name);
+        this.charset = type.charset;
+        out.push([name, type.value]);
+        continue;
       }
-      out.push([name, encoded]);
+      out.push([name, encodeHeaderValue(value, this.policy === 'auto' ? defaultHeaderPolicy(name) : this.policy, name)]);
     }
-    const facts = inspectHeaders(out);
-    if (isProblem(facts)) throw new ProtocolError('N-58', facts.message);
     return [nativeStatus, out];
+  }
+
+  /**
+   * A Content-Type as sent (C-30: `; charset=…` added to a text type without one) and the charset
+   * its text is encoded in. Apps send the same few types, so each is worked out once per adapter;
+   * this also hands the native checks the same string every time, which they have seen already.
+   */
+  private contentType(value: string, name: string): ContentType {
+    const { contentTypes, charset } = this.head;
+    const known = contentTypes.get(value);
+    if (known !== undefined) return known;
+    let sent = encodeHeaderValue(value, this.policy === 'auto' ? defaultHeaderPolicy(name) : this.policy, name);
+    const named = charsetOf(sent);
+    if (named === undefined && TEXT_TYPES.test(sent)) sent += `; charset=${charset.name}`;
+    const type = { value: sent, charset: named === undefined ? charset : resolveCharset(named) };
+    if (contentTypes.size >= CONTENT_TYPES_KEPT) contentTypes.clear();
+    contentTypes.set(value, type);
+    return type;
   }
 
   /**
@@ -272,7 +334,7 @@ class LegacyResponse {
 
   private encode(chunk: unknown): Uint8Array {
     if (chunk instanceof Uint8Array) return chunk;
-    if (typeof chunk === 'string') return encodeText(chunk, this.charset);
+    if (typeof chunk === 'string') return this.charset.codec.encode(chunk, true, this.charset.name);
     throw new ProtocolError('N-9', `a legacy body yields strings or Uint8Array chunks, got ${show(chunk)}`);
   }
 
@@ -287,12 +349,12 @@ class LegacyResponse {
       throw new ProtocolError('N-9', `the application must return an iterable of chunks, got ${show(legacy)}`);
     }
     if (Array.isArray(legacy)) {
-      const chunks = (legacy as unknown[]).map((chunk) => this.encode(chunk));
-      if (!this.committed) {
-        const total = chunks.reduce((n, c) => n + c.byteLength, 0);
-        this.commit('bytes', total);
-      }
-      return Object.assign(chunks, { close: () => (legacy as Closable).close?.() });
+      const chunks: Uint8Array[] = [];
+      let total = 0;
+      for (const chunk of legacy as unknown[]) total += chunks[chunks.push(this.encode(chunk)) - 1]!.byteLength;
+      if (!this.committed) this.commit('bytes', total);
+      // N-128: the app's close() is passed on; an array without one needs nothing to pass.
+      return typeof (legacy as Closable).close === 'function' ? Object.assign(chunks, { close: () => (legacy as Closable).close?.() }) : chunks;
     }
     const self = this;
     const close = () => legacy.close?.();

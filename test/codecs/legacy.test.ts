@@ -157,6 +157,57 @@ describe('the response from text (C-28…C-37)', () => {
     expect(headerOf(await call(typed('text/html'), {}, { charset: 'windows-1252' }), 'content-type')).toBe('text/html; charset=windows-1252');
   });
 
+  it('C-28: one adapter answers in each response\'s own charset, whatever the responses before it used', async () => {
+    const app: LegacyApp = (environ, start) => {
+      const type = environ.QUERY_STRING === 'sjis' ? 'text/plain; charset=Shift_JIS' : environ.QUERY_STRING === 'latin1' ? 'text/plain; charset=iso-8859-1' : 'text/plain';
+      start('200 OK', [['Content-Type', type]]);
+      return [environ.QUERY_STRING === 'latin1' ? 'café' : '日本'];
+    };
+    const native = fromLegacyApp(app);
+    const answer = (query: string) => callApplication(native, buildEnviron({ query }), { errors: 'respond' });
+    for (let round = 0; round < 2; round++) {
+      const sjis = await answer('sjis');
+      expect(Buffer.from(sjis.body)).toEqual(encodeText('日本', 'shift_jis'));
+      expect(headerOf(sjis, 'content-type')).toBe('text/plain; charset=Shift_JIS');
+      const plain = await answer('');
+      expect(Buffer.from(plain.body).toString()).toBe('日本');
+      expect(headerOf(plain, 'content-type')).toBe('text/plain; charset=utf-8');
+      const latin1 = await answer('latin1');
+      expect(Buffer.from(latin1.body)).toEqual(Buffer.from([0x63, 0x61, 0x66, 0xe9]));
+    }
+  });
+
+  it('N-70: an error handler replaces a response whose head was passed on, before anything was sent', async () => {
+    const app: LegacyApp = (_e, start) => {
+      start('200 OK', [['Content-Type', 'text/plain']]);
+      try {
+        throw new Error('the page could not be built');
+      } catch (error) {
+        start('500 Internal Server Error', [['Content-Type', 'text/plain']], error);
+        return ['désolé'];
+      }
+    };
+    const response = await call(app);
+    expect(response.status).toBe('500 Internal Server Error');
+    expect(Buffer.from(response.body).toString()).toBe('désolé');
+  });
+
+  it('N-63: a head with a Content-Length, held until the body shows what it counted, is still checked at the call', async () => {
+    const thrown: unknown[] = [];
+    const app: LegacyApp = (_e, start) => {
+      try {
+        start('200 OK', [['Content-Length', '2'], ['Bad Name', 'x']]);
+      } catch (e) {
+        thrown.push(e);
+      }
+      start('200 OK', [['Content-Length', '2']], thrown[0]);
+      return ['ok'];
+    };
+    const response = await call(app);
+    expect(thrown.map((e) => (e as ProtocolError).rule)).toEqual(['N-58']);
+    expect(headerOf(response, 'content-length')).toBe('2');
+  });
+
   it('write() takes text too', async () => {
     const app: LegacyApp = async (_e, start) => {
       const write = start('200 OK', [['Content-Type', 'text/plain']]);
