@@ -15,6 +15,7 @@
  *
  *   npm run bench:instructions             (about 4 minutes on 2 cores)
  *   BENCH_INSTRUCTIONS_REQUESTS=3000,23000 (N1,N2; default)
+ *   BENCH_INSTRUCTIONS_SERVERS=native,legacy (only these, and raw; default: all five)
  *
  * Needs valgrind (Debian's package); without it, says so and exits 0.
  */
@@ -23,13 +24,18 @@ import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-const CONTENDERS = [
-  { name: 'raw node:http', script: './servers/hello-raw.mjs' },
-  { name: 'tsgi native (serve)', script: './servers/hello-tsgi.mjs' },
-  { name: 'fastify', script: './servers/hello-fastify.mjs' },
-  { name: 'tsgi bytes (serve)', script: './servers/hello-bytes.mjs' },
-  { name: 'tsgi legacy (serve)', script: './servers/hello-legacy.mjs' },
+const ALL_CONTENDERS = [
+  { id: 'raw', name: 'raw node:http', script: './servers/hello-raw.mjs' },
+  { id: 'native', name: 'tsgi native (serve)', script: './servers/hello-tsgi.mjs' },
+  { id: 'fastify', name: 'fastify', script: './servers/hello-fastify.mjs' },
+  { id: 'bytes', name: 'tsgi bytes (serve)', script: './servers/hello-bytes.mjs' },
+  { id: 'legacy', name: 'tsgi legacy (serve)', script: './servers/hello-legacy.mjs' },
 ];
+// Raw node:http is always counted: every figure is read against it.
+const chosen = (process.env.BENCH_INSTRUCTIONS_SERVERS ?? '').split(',').filter((id) => id !== '');
+const unknown = chosen.filter((id) => !ALL_CONTENDERS.some((c) => c.id === id));
+if (unknown.length > 0) throw new RangeError(`BENCH_INSTRUCTIONS_SERVERS: unknown ${unknown.join(', ')}; choose from ${ALL_CONTENDERS.map((c) => c.id).join(', ')}`);
+const CONTENDERS = chosen.length === 0 ? ALL_CONTENDERS : ALL_CONTENDERS.filter((c) => c.id === 'raw' || chosen.includes(c.id));
 
 const [N1 = NaN, N2 = NaN] = (process.env.BENCH_INSTRUCTIONS_REQUESTS ?? '3000,23000').split(',').map(Number);
 if (!Number.isInteger(N1) || !Number.isInteger(N2) || !(N1 > 0 && N2 > N1)) {
