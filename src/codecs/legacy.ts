@@ -83,7 +83,7 @@ export function fromLegacyApp(app: LegacyApp, options: LegacyOptions = {}): Nati
   const charset = normalizeCharset(options.charset ?? 'utf-8');
   const urlCharset = normalizeCharset(options.urlCharset ?? 'utf-8');
   const policy = options.headerPolicy ?? 'auto';
-  const request: RequestText = { urlCharset, errors: options.errors ?? 'strict', urlAsciiCompatible: isAsciiCompatible(urlCharset) };
+  const request = requestText(urlCharset, options.errors ?? 'strict');
   const head: HeadText = { charset: resolveCharset(charset), policy, contentTypes: new Map() };
 
   return function nativeFromLegacy(environ: Environ, startResponse: StartResponse): Body | Promise<Body> {
@@ -102,8 +102,15 @@ export function fromLegacyApp(app: LegacyApp, options: LegacyOptions = {}): Nati
 interface RequestText {
   urlCharset: string;
   errors: PathErrors;
-  /** ASCII bytes mean the same characters in urlCharset (true for UTF-8, latin-1, Shift_JIS…). */
-  urlAsciiCompatible: boolean;
+  /**
+   * Whether an ASCII path can still change when decoded: when ASCII bytes are other text in
+   * urlCharset (UTF-16, ISO-2022-JP), or when 'repercent' must escape a '%' (C-15).
+   */
+  asciiPathsDecoded: boolean;
+}
+
+function requestText(urlCharset: string, errors: PathErrors): RequestText {
+  return { urlCharset, errors, asciiPathsDecoded: errors === 'repercent' || !isAsciiCompatible(urlCharset) };
 }
 
 /** Whether the 128 ASCII bytes decode to themselves in `charset` (not so in UTF-16 or ISO-2022-JP). */
@@ -116,40 +123,47 @@ function isAsciiCompatible(charset: string): boolean {
   }
 }
 
+/** The keys whose values are parts of the URL, decoded in urlCharset (C-6, C-16). */
+const URL_KEYS = ['SCRIPT_NAME', 'PATH_INFO', 'QUERY_STRING'] as const;
+
 /**
- * One native value as text (C-6). Most values are ASCII, already the text they spell: they
- * skip the decoder (and its charset lookup), which per request cost more than the rest of the
- * adapter. 'repercent' still has to escape a '%' (C-15), so such values take the long way.
+ * One native value as text (C-6): the URL's parts in urlCharset (a path that cannot be text is
+ * the client's fault: 400 under 'strict'), the query and everything else as UTF-8 where it is
+ * valid and as the bytes' latin-1 view where it is not (no loss).
  */
-function textOf(value: string, charset: string, errors: PathErrors, asciiCompatible: boolean): string {
-  if (asciiCompatible && isAscii(value) && (errors !== 'repercent' || !value.includes('%'))) return value;
-  return decodePath(value, { charset, errors });
+function textOf(key: string, value: string, request: RequestText): string {
+  if (key === 'PATH_INFO' || key === 'SCRIPT_NAME') {
+    try {
+      return decodePath(value, { charset: request.urlCharset, errors: request.errors });
+    } catch (error) {
+      // A path the app cannot name as text: the request is at fault (decodePath's advice).
+      if (error instanceof PathDecodeError) throw new RequestError(400, error.message);
+      throw error;
+    }
+  }
+  if (key === 'QUERY_STRING') return decodePath(value, { charset: request.urlCharset, errors: 'latin1-fallback' });
+  // wsgi.url_scheme and the like are the server's words, not bytes of the request.
+  if (key.includes('.')) return value;
+  return decodePath(value, { charset: 'utf-8', errors: 'latin1-fallback' });
 }
 
 function legacyEnviron(environ: Environ, request: RequestText): LegacyEnviron {
   // A copy with the same keys, whose values with bytes above 0x7F are then replaced by their
   // text: plain ASCII is the same text in UTF-8 and in every ASCII-compatible charset. V8
   // copies an object of known shape in one step this way; the copy gets no new key, which
-  // would cost more than all the rest (measured).
+  // would cost more than all the rest (measured). Each value is scanned once, and a key is
+  // written only when its text differs: a write by a key that varies is V8's slowest store.
   const out: Record<string, unknown> = { ...environ };
   // for-in rather than Object.keys: V8 reads each value by its slot this way (environs are
   // plain objects, with nothing enumerable inherited).
   for (const key in environ) {
     const value = environ[key];
-    if (typeof value !== 'string') continue;
-    if (key === 'PATH_INFO' || key === 'SCRIPT_NAME') {
-      try {
-        out[key] = textOf(value, request.urlCharset, request.errors, request.urlAsciiCompatible);
-      } catch (error) {
-        // A path the app cannot name as text: the request is at fault (decodePath's advice).
-        if (error instanceof PathDecodeError) throw new RequestError(400, error.message);
-        throw error;
-      }
-    } else if (key === 'QUERY_STRING') {
-      out[key] = textOf(value, request.urlCharset, 'latin1-fallback', request.urlAsciiCompatible);
-    } else if (!isAscii(value) && !key.includes('.')) {
-      // Header values and the rest: UTF-8 where valid, else the bytes' latin-1 view (no loss).
-      out[key] = decodePath(value, { charset: 'utf-8', errors: 'latin1-fallback' });
+    if (typeof value === 'string' && !isAscii(value)) out[key] = textOf(key, value, request);
+  }
+  if (request.asciiPathsDecoded) {
+    for (const key of URL_KEYS) {
+      const value = environ[key];
+      if (typeof value === 'string' && isAscii(value)) out[key] = textOf(key, value, request);
     }
   }
   out['wsgi.input'] = new LegacyInputStream(environ['wsgi.input'], typeof environ.CONTENT_TYPE === 'string' ? environ.CONTENT_TYPE : undefined);
