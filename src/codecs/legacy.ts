@@ -5,8 +5,9 @@
  * set headers with any Unicode in them.
  *
  * Request: CGI values become text (CODECS C-6): the path in `urlCharset` (a path that is not
- * valid there gets 400 under `errors: 'strict'`), everything else as UTF-8 where it is valid
- * and as its latin-1 view where it is not. `wsgi.input` stays bytes, with `readText()` added.
+ * valid there gets 400 under `errors: 'strict'`, before the app runs), everything else as
+ * UTF-8 where it is valid and as its latin-1 view where it is not, when the app first reads it
+ * (`legacy-environ.ts`). `wsgi.input` stays bytes, with `readText()` added.
  *
  * Response: string chunks are encoded in the charset of the response's Content-Type, which
  * gets `; charset=…` when a text type has none; `Uint8Array` chunks pass through, mixed freely.
@@ -24,13 +25,14 @@
  */
 
 import { inspectHeaders, isProblem, show, statusProblem } from '../native/checks';
-import { ProtocolError, RequestError } from '../native/errors';
-import type { Body, Closable, Environ, HeaderList, InputStreamLike, NativeApp, StartResponse, Write } from '../native/types';
+import { ProtocolError } from '../native/errors';
+import type { Body, Closable, Environ, HeaderList, NativeApp, StartResponse, Write } from '../native/types';
 import { defaultHeaderPolicy, encodeHeaderValue, type HeaderPolicy } from './headers';
-import { decodePath, PathDecodeError, type PathErrors } from './path';
-import { isAscii } from './ascii';
+import { legacyEnviron, requestText, type LegacyEnviron } from './legacy-environ';
+import type { PathErrors } from './path';
+import { asciiLower } from './ascii';
 import { type Charset, resolveCharset } from './charset-registry';
-import { charsetOf, decodeText, normalizeCharset } from './text';
+import { charsetOf, normalizeCharset } from './text';
 
 export interface LegacyOptions {
   /** Charset of string body chunks when the Content-Type names none (and added to it). Default utf-8. */
@@ -56,16 +58,7 @@ export type LegacyBody = (Iterable<LegacyChunk> | AsyncIterable<LegacyChunk>) & 
 export type LegacyWrite = (data: LegacyChunk) => Promise<void>;
 export type LegacyStartResponse = (status: string, headers: Array<[string, string]>, excInfo?: unknown) => LegacyWrite;
 
-/** `wsgi.input` for a legacy app: bytes as ever, and the whole rest as text. */
-export interface LegacyInput extends InputStreamLike {
-  /** Reads the rest of the body and decodes it: `charset`, else the request's Content-Type charset, else UTF-8. */
-  readText(charset?: string): Promise<string>;
-}
-
-/** The environ a legacy app sees: CGI values as decoded text. */
-export interface LegacyEnviron extends Omit<Environ, 'wsgi.input'> {
-  'wsgi.input': LegacyInput;
-}
+export type { LegacyEnviron, LegacyInput } from './legacy-environ';
 
 export type LegacyApp = (environ: LegacyEnviron, startResponse: LegacyStartResponse) => LegacyBody | Promise<LegacyBody>;
 
@@ -89,114 +82,10 @@ export function fromLegacyApp(app: LegacyApp, options: LegacyOptions = {}): Nati
   return function nativeFromLegacy(environ: Environ, startResponse: StartResponse): Body | Promise<Body> {
     const text = legacyEnviron(environ, request);
     const response = new LegacyResponse(startResponse, head);
-    const result = app(text, (status, headers, excInfo) => response.start(status, headers, excInfo));
+    const result = app(text, response.startResponse);
     if (isThenable(result)) return Promise.resolve(result).then((body) => response.body(body));
     return response.body(result);
   };
-}
-
-// -----------------------------------------------------------------------------------------------
-// The request: native values as text (C-6)
-
-/** How a legacy adapter decodes request values, settled once per adapter rather than per request. */
-interface RequestText {
-  urlCharset: string;
-  errors: PathErrors;
-  /**
-   * Whether an ASCII path can still change when decoded: when ASCII bytes are other text in
-   * urlCharset (UTF-16, ISO-2022-JP), or when 'repercent' must escape a '%' (C-15).
-   */
-  asciiPathsDecoded: boolean;
-}
-
-function requestText(urlCharset: string, errors: PathErrors): RequestText {
-  return { urlCharset, errors, asciiPathsDecoded: errors === 'repercent' || !isAsciiCompatible(urlCharset) };
-}
-
-/** Whether the 128 ASCII bytes decode to themselves in `charset` (not so in UTF-16 or ISO-2022-JP). */
-function isAsciiCompatible(charset: string): boolean {
-  const ascii = Uint8Array.from({ length: 128 }, (_, i) => i);
-  try {
-    return decodeText(ascii, charset) === String.fromCharCode(...ascii);
-  } catch {
-    return false;
-  }
-}
-
-/** The keys whose values are parts of the URL, decoded in urlCharset (C-6, C-16). */
-const URL_KEYS = ['SCRIPT_NAME', 'PATH_INFO', 'QUERY_STRING'] as const;
-
-/**
- * One native value as text (C-6): the URL's parts in urlCharset (a path that cannot be text is
- * the client's fault: 400 under 'strict'), the query and everything else as UTF-8 where it is
- * valid and as the bytes' latin-1 view where it is not (no loss).
- */
-function textOf(key: string, value: string, request: RequestText): string {
-  if (key === 'PATH_INFO' || key === 'SCRIPT_NAME') {
-    try {
-      return decodePath(value, { charset: request.urlCharset, errors: request.errors });
-    } catch (error) {
-      // A path the app cannot name as text: the request is at fault (decodePath's advice).
-      if (error instanceof PathDecodeError) throw new RequestError(400, error.message);
-      throw error;
-    }
-  }
-  if (key === 'QUERY_STRING') return decodePath(value, { charset: request.urlCharset, errors: 'latin1-fallback' });
-  // wsgi.url_scheme and the like are the server's words, not bytes of the request.
-  if (key.includes('.')) return value;
-  return decodePath(value, { charset: 'utf-8', errors: 'latin1-fallback' });
-}
-
-function legacyEnviron(environ: Environ, request: RequestText): LegacyEnviron {
-  // A copy with the same keys, whose values with bytes above 0x7F are then replaced by their
-  // text: plain ASCII is the same text in UTF-8 and in every ASCII-compatible charset. V8
-  // copies an object of known shape in one step this way; the copy gets no new key, which
-  // would cost more than all the rest (measured). Each value is scanned once, and a key is
-  // written only when its text differs: a write by a key that varies is V8's slowest store.
-  const out: Record<string, unknown> = { ...environ };
-  // for-in rather than Object.keys: V8 reads each value by its slot this way (environs are
-  // plain objects, with nothing enumerable inherited).
-  for (const key in environ) {
-    const value = environ[key];
-    if (typeof value === 'string' && !isAscii(value)) out[key] = textOf(key, value, request);
-  }
-  if (request.asciiPathsDecoded) {
-    for (const key of URL_KEYS) {
-      const value = environ[key];
-      if (typeof value === 'string' && isAscii(value)) out[key] = textOf(key, value, request);
-    }
-  }
-  out['wsgi.input'] = new LegacyInputStream(environ['wsgi.input'], typeof environ.CONTENT_TYPE === 'string' ? environ.CONTENT_TYPE : undefined);
-  return out as unknown as LegacyEnviron;
-}
-
-/** `wsgi.input` for a legacy app: one object per request, its methods on the prototype. */
-class LegacyInputStream implements LegacyInput {
-  constructor(
-    private readonly input: InputStreamLike,
-    private readonly contentType: string | undefined,
-  ) {}
-
-  read(size?: number): Promise<Uint8Array> {
-    return this.input.read(size);
-  }
-
-  readline(size?: number): Promise<Uint8Array> {
-    return this.input.readline(size);
-  }
-
-  readlines(hint?: number): Promise<Uint8Array[]> {
-    return this.input.readlines(hint);
-  }
-
-  [Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
-    return this.input[Symbol.asyncIterator]();
-  }
-
-  async readText(charset?: string): Promise<string> {
-    const bytes = await this.input.read();
-    return decodeText(bytes, charset ?? charsetOf(this.contentType) ?? 'utf-8');
-  }
 }
 
 // -----------------------------------------------------------------------------------------------
@@ -217,8 +106,23 @@ interface HeadText {
   contentTypes: Map<string, ContentType>;
 }
 
+/**
+ * Whether a header is `name`, in any ASCII case (C-40). The usual spelling is one comparison
+ * of two interned strings; other spellings are lower-cased to be sure.
+ */
+function isNamed(name: string, usual: string, lower: string): boolean {
+  return name === usual || (name.length === lower.length && asciiLower(name) === lower);
+}
+
 /** What a status passes on as it is: every policy leaves such text unchanged (HTAB, VCHAR, obs-text). */
-const FIELD_TEXT = /^[\t\x20-\x7E\x80-\xFF]*$/;
+function isFieldText(s: string): boolean {
+  // A loop: for a status line it costs less than a regular expression's call.
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 ? c !== 0x09 : c === 0x7f || c > 0xff) return false;
+  }
+  return true;
+}
 
 /** Content-Types kept per adapter: an app's few, with room for one that builds them per request. */
 const CONTENT_TYPES_KEPT = 64;
@@ -233,13 +137,15 @@ class LegacyResponse {
   private charset: Charset;
   private committed = false;
   private write: Write | undefined;
-  /** The write() handed to the app, one per response. */
-  private readonly writer: LegacyWrite = (data) => this.writeChunk(data);
+  /** The write() handed to the app, made when startResponse is first called. */
+  private writer: LegacyWrite | undefined;
+  /** The startResponse handed to the app. */
+  readonly startResponse: LegacyStartResponse = (status, headers, excInfo) => this.start(status, headers, excInfo);
 
   private readonly policy: HeaderPolicy | 'auto';
 
   constructor(
-    private readonly startResponse: StartResponse,
+    private readonly nativeStartResponse: StartResponse,
     private readonly head: HeadText,
   ) {
     this.charset = head.charset;
@@ -254,8 +160,8 @@ class LegacyResponse {
   start(status: string, headers: Array<[string, string]>, excInfo: unknown): LegacyWrite {
     if (this.committed) {
       // The native side decides: replace before anything was sent, re-raise after (N-70, N-71).
-      this.startResponse(...this.encodeHead(status, headers), excInfo);
-      return this.writer;
+      this.nativeStartResponse(...this.encodeHead(status, headers), excInfo);
+      return this.appWrite();
     }
     if (excInfo === undefined && this.startCalled) {
       throw new ProtocolError('N-67', 'startResponse() was called a second time without excInfo');
@@ -266,9 +172,9 @@ class LegacyResponse {
     const [nativeStatus, nativeHeaders] = this.encodeHead(status, headers);
     if (this.declaredLength === undefined) {
       // Nothing for the body to correct: one check, the native one, and no second pass later.
-      this.write = this.startResponse(nativeStatus, nativeHeaders, excInfo);
+      this.write = this.nativeStartResponse(nativeStatus, nativeHeaders, excInfo);
       this.committed = true;
-      return this.writer;
+      return this.appWrite();
     }
     const bad = statusProblem(nativeStatus);
     if (bad !== undefined) throw new ProtocolError('N-54', bad.message);
@@ -276,7 +182,11 @@ class LegacyResponse {
     if (isProblem(facts)) throw new ProtocolError('N-58', facts.message);
     this.status = nativeStatus;
     this.headers = nativeHeaders;
-    return this.writer;
+    return this.appWrite();
+  }
+
+  private appWrite(): LegacyWrite {
+    return (this.writer ??= (data) => this.writeChunk(data));
   }
 
   /**
@@ -288,7 +198,7 @@ class LegacyResponse {
     // A status of latin-1 field characters is its own native form: the same string goes on, so
     // the native side finds it among the statuses it has checked before.
     const nativeStatus =
-      status.length <= 4 || FIELD_TEXT.test(status) ? status : `${status.slice(0, 4)}${encodeHeaderValue(status.slice(4), this.policy === 'rfc2047' ? 'rfc2047' : 'strict', 'Status')}`;
+      status.length <= 4 || isFieldText(status) ? status : `${status.slice(0, 4)}${encodeHeaderValue(status.slice(4), this.policy === 'rfc2047' ? 'rfc2047' : 'strict', 'Status')}`;
     if (!Array.isArray(headers)) throw new ProtocolError('N-56', `headers must be an array of [name, value] pairs, got ${show(headers)}`);
     this.declaredLength = undefined;
     this.charset = this.head.charset;
@@ -297,13 +207,12 @@ class LegacyResponse {
       if (!Array.isArray(entry) || entry.length !== 2) throw new ProtocolError('N-56', `each header must be a [name, value] pair, got ${show(entry)}`);
       const [name, value] = entry as [unknown, unknown];
       if (typeof name !== 'string' || typeof value !== 'string') throw new ProtocolError('N-56', `header names and values must be strings, got [${show(name)}, ${show(value)}]`);
-      // The length first: lower-casing a copy of every name would cost more than the rest.
-      if (name.length === 14 && name.toLowerCase() === 'content-length') {
+      if (isNamed(name, 'Content-Length', 'content-length')) {
         // C-37: maybe characters; the body decides (see commit).
         this.declaredLength = Number(value);
         continue;
       }
-      if (name.length === 12 && name.toLowerCase() === 'content-type') {
+      if (isNamed(name, 'Content-Type', 'content-type')) {
         const type = this.contentType(value, name);
         this.charset = type.charset;
         out.push([name, type.value]);
@@ -343,7 +252,7 @@ class LegacyResponse {
     const headers = this.headers;
     if (knownLength !== undefined && this.declaredLength !== undefined) headers.push(['Content-Length', String(knownLength)]);
     else if (kind === 'bytes' && this.declaredLength !== undefined) headers.push(['Content-Length', String(this.declaredLength)]);
-    this.write = this.startResponse(this.status, headers);
+    this.write = this.nativeStartResponse(this.status, headers);
   }
 
   private encode(chunk: unknown): Uint8Array {
@@ -363,10 +272,8 @@ class LegacyResponse {
       throw new ProtocolError('N-9', `the application must return an iterable of chunks, got ${show(legacy)}`);
     }
     if (Array.isArray(legacy)) {
-      const chunks: Uint8Array[] = [];
-      let total = 0;
-      for (const chunk of legacy as unknown[]) total += chunks[chunks.push(this.encode(chunk)) - 1]!.byteLength;
-      if (!this.committed) this.commit('bytes', total);
+      const chunks = (legacy as unknown[]).map((chunk) => this.encode(chunk));
+      if (!this.committed) this.commit('bytes', chunks.reduce((total, chunk) => total + chunk.byteLength, 0));
       // N-128: the app's close() is passed on; an array without one needs nothing to pass.
       return typeof (legacy as Closable).close === 'function' ? Object.assign(chunks, { close: () => (legacy as Closable).close?.() }) : chunks;
     }
