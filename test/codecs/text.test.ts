@@ -247,6 +247,20 @@ describe('UTF-8 (C-3)', () => {
     expect(encodeText('\u{1F600}', 'utf-8')).toEqual(hex('f0 9f 98 80'));
   });
 
+  it('short text (the ASCII loop) and long text (Buffer) encode alike, around the length where one gives way to the other', () => {
+    for (let length = 0; length <= 40; length++) {
+      const ascii = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEF'.slice(0, length);
+      expect(encodeText(ascii, 'utf-8'), ascii).toEqual(Buffer.from(ascii, 'utf8'));
+      for (const at of [0, Math.floor(length / 2), length - 1]) {
+        if (at < 0) continue;
+        const mixed = `${ascii.slice(0, at)}é${ascii.slice(at + 1)}`;
+        expect(encodeText(mixed, 'utf-8'), mixed).toEqual(Buffer.from(mixed, 'utf8'));
+        const lone = `${ascii.slice(0, at)}\udc00${ascii.slice(at + 1)}`;
+        expect(() => encodeText(lone, 'utf-8'), JSON.stringify(lone)).toThrow(CharsetEncodeError);
+      }
+    }
+  });
+
   it('decodes a Uint8Array view at its own offset, not its whole buffer', () => {
     const backing = new Uint8Array([0xff, 0x68, 0x69, 0xff]);
     expect(decodeText(backing.subarray(1, 3), 'utf-8')).toBe('hi');
