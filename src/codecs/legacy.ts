@@ -160,7 +160,7 @@ class LegacyResponse {
   start(status: string, headers: Array<[string, string]>, excInfo: unknown): LegacyWrite {
     if (this.committed) {
       // The native side decides: replace before anything was sent, re-raise after (N-70, N-71).
-      this.nativeStartResponse(...this.encodeHead(status, headers), excInfo);
+      this.nativeStartResponse(this.encodeStatus(status), this.encodeHeaders(headers), excInfo);
       return this.appWrite();
     }
     if (excInfo === undefined && this.startCalled) {
@@ -169,7 +169,8 @@ class LegacyResponse {
     // N-63: the call counts before it is checked.
     this.startCalled = true;
     this.status = undefined;
-    const [nativeStatus, nativeHeaders] = this.encodeHead(status, headers);
+    const nativeStatus = this.encodeStatus(status);
+    const nativeHeaders = this.encodeHeaders(headers);
     if (this.declaredLength === undefined) {
       // Nothing for the body to correct: one check, the native one, and no second pass later.
       this.write = this.nativeStartResponse(nativeStatus, nativeHeaders, excInfo);
@@ -190,15 +191,19 @@ class LegacyResponse {
   }
 
   /**
-   * Status and headers as native strings, by policy; the charset and Content-Length noted. What
-   * the policy lets through is checked by the caller, as native status and headers.
+   * The status as a native string, by policy. What the policy lets through (here and in
+   * encodeHeaders) is checked by the caller, as a native status and headers.
    */
-  private encodeHead(status: string, headers: Array<[string, string]>): [string, HeaderList] {
+  private encodeStatus(status: string): string {
     if (typeof status !== 'string') throw new ProtocolError('N-1', `status must be a string like "200 OK", got ${show(status)}`);
     // A status of latin-1 field characters is its own native form: the same string goes on, so
     // the native side finds it among the statuses it has checked before.
-    const nativeStatus =
-      status.length <= 4 || isFieldText(status) ? status : `${status.slice(0, 4)}${encodeHeaderValue(status.slice(4), this.policy === 'rfc2047' ? 'rfc2047' : 'strict', 'Status')}`;
+    if (status.length <= 4 || isFieldText(status)) return status;
+    return `${status.slice(0, 4)}${encodeHeaderValue(status.slice(4), this.policy === 'rfc2047' ? 'rfc2047' : 'strict', 'Status')}`;
+  }
+
+  /** The headers as native strings, by policy; the charset and Content-Length noted. */
+  private encodeHeaders(headers: Array<[string, string]>): HeaderList {
     if (!Array.isArray(headers)) throw new ProtocolError('N-56', `headers must be an array of [name, value] pairs, got ${show(headers)}`);
     this.declaredLength = undefined;
     this.charset = this.head.charset;
@@ -220,7 +225,7 @@ class LegacyResponse {
       }
       out.push([name, encodeHeaderValue(value, this.policy === 'auto' ? defaultHeaderPolicy(name) : this.policy, name)]);
     }
-    return [nativeStatus, out];
+    return out;
   }
 
   /**
