@@ -6,9 +6,9 @@
  * a browser's request carries, and scanning all of them for bytes above 0x7F cost more than
  * the rest of the adapter (measured by instruction counts of the legacy hello).
  *
- * The app gets a Proxy over a copy of the native environ. Reads, spreads, `Object.entries`,
- * `JSON.stringify` and `console.log` all show text; what the app writes is its own text and
- * is kept as it is. The native environ is never changed.
+ * The app gets a Proxy that reads the native environ and keeps what differs from it. Reads,
+ * spreads, `Object.entries`, `JSON.stringify` and `console.log` all show text; what the app
+ * writes is its own text and is kept as it is. The native environ is never changed.
  *
  * @module
  */
@@ -79,40 +79,36 @@ function textOf(key: string, value: string, request: RequestText): string {
 
 /** The environ for a legacy app: see the module's comment. Throws RequestError(400) for a path that is not text. */
 export function legacyEnviron(environ: Environ, request: RequestText): LegacyEnviron {
-  // V8 copies an object of known shape in one step this way (CloneObjectIC); adding a key to
-  // the copy, or giving it another prototype, would cost more than the rest of the adapter.
-  const values: Values = { ...environ };
-  const target = new TextEnviron(values, request);
+  const target = new TextEnviron(environ, request);
   // Each by its name: V8 reads a named property of a known shape straight from its slot.
   const { SCRIPT_NAME: scriptName, PATH_INFO: pathInfo, QUERY_STRING: query } = environ;
   if (typeof scriptName === 'string' && target.changes(scriptName)) target.decodeNow('SCRIPT_NAME', scriptName);
   if (typeof pathInfo === 'string' && target.changes(pathInfo)) target.decodeNow('PATH_INFO', pathInfo);
   if (typeof query === 'string' && target.changes(query)) target.decodeNow('QUERY_STRING', query);
-  values['wsgi.input'] = new LegacyInputStream(environ['wsgi.input'], typeof environ.CONTENT_TYPE === 'string' ? environ.CONTENT_TYPE : undefined);
   return new Proxy(target, TEXT_VIEW) as unknown as LegacyEnviron;
 }
 
 type Values = Record<PropertyKey, unknown>;
 
+const INPUT = 'wsgi.input';
+
 /**
- * The Proxy's target, one per request. `values` is a copy of the native environ, each value as
- * the gateway gave it until the app reads it; a value with bytes above 0x7F is then replaced
- * by its text, once. `text` names the keys whose values are text already (decoded, or the
- * app's own), so that none is decoded twice; an ASCII value is its own text and needs no
- * entry. The fields are private: the app sees only `values`, through the Proxy.
+ * The Proxy's target, one per request. It never copies the native environ, which it only
+ * reads: a copy was a fifth of what the adapter allocated per request. `own` holds what
+ * differs from the native environ, in the order it came: a value decoded to text (once, on
+ * first read), and what the app wrote; `gone` the native keys the app deleted. An ASCII value
+ * is its own text and is read from the native environ every time. The fields are private:
+ * the app sees only the environ they make up, through the Proxy.
  */
 class TextEnviron {
-  readonly #values: Values;
+  readonly #native: Values;
   readonly #request: RequestText;
-  #text: Set<PropertyKey> | undefined;
+  #own: Map<PropertyKey, unknown> | undefined;
+  #gone: Set<PropertyKey> | undefined;
 
-  constructor(values: Values, request: RequestText) {
-    this.#values = values;
+  constructor(native: Environ, request: RequestText) {
+    this.#native = native as unknown as Values;
     this.#request = request;
-  }
-
-  get values(): Values {
-    return this.#values;
   }
 
   /** Whether a URL part can change when decoded: when it is not ASCII, or when ASCII is not its own text. */
@@ -123,31 +119,52 @@ class TextEnviron {
   /** For the URL's parts: decoded before the app runs, so a bad path is a 400, not the app's error. */
   decodeNow(key: 'SCRIPT_NAME' | 'PATH_INFO' | 'QUERY_STRING', value: string): void {
     const text = textOf(key, value, this.#request);
-    if (text !== value) this.store(key, text);
+    if (text !== value) (this.#own ??= new Map()).set(key, text);
   }
 
-  /** The value of `key` as text, decoded the first time it is read. */
+  /** The value of `key` as the app sees it: its own, else the native one as text (decoded once). */
   read(key: PropertyKey): unknown {
-    const value = this.#values[key];
-    if (typeof value !== 'string' || typeof key !== 'string' || isAscii(value) || this.#text?.has(key) === true) return value;
+    const own = this.#own;
+    if (own !== undefined && own.has(key)) return own.get(key);
+    if (this.#gone?.has(key) === true) return undefined;
+    const value = this.#native[key];
+    if (typeof value !== 'string' || typeof key !== 'string') return key === INPUT ? this.#input(value as InputStreamLike) : value;
+    if (isAscii(value)) return value;
     const text = textOf(key, value, this.#request);
-    this.store(key, text);
+    (this.#own ??= new Map()).set(key, text);
     return text;
   }
 
-  /** Keeps a value that is text: decoded here, or the app's own. */
-  store(key: PropertyKey, value: unknown): void {
-    this.#values[key] = value;
-    (this.#text ??= new Set()).add(key);
+  /** `wsgi.input` with readText(), made when the app first asks for it. */
+  #input(native: InputStreamLike): LegacyInput {
+    const contentType = this.#native.CONTENT_TYPE;
+    const input = new LegacyInputStream(native, typeof contentType === 'string' ? contentType : undefined);
+    (this.#own ??= new Map()).set(INPUT, input);
+    return input;
   }
 
-  /**
-   * What the app defines is its own text, whatever it holds. Always configurable: a Proxy may
-   * not report a property as fixed when its target (which holds none) does not have it.
-   */
-  define(key: PropertyKey, descriptor: PropertyDescriptor): boolean {
-    (this.#text ??= new Set()).add(key);
-    return Reflect.defineProperty(this.#values, key, { ...descriptor, configurable: true });
+  has(key: PropertyKey): boolean {
+    if (this.#own?.has(key) === true) return true;
+    return this.#gone?.has(key) !== true && key in this.#native;
+  }
+
+  /** What the app writes is its own text, whatever it holds. */
+  write(key: PropertyKey, value: unknown): void {
+    (this.#own ??= new Map()).set(key, value);
+    this.#gone?.delete(key);
+  }
+
+  delete(key: PropertyKey): void {
+    this.#own?.delete(key);
+    if (key in this.#native) (this.#gone ??= new Set()).add(key);
+  }
+
+  /** The native keys the app kept, then the ones it added, as a plain object orders them. */
+  keys(): Array<string | symbol> {
+    const gone = this.#gone;
+    const keys = gone === undefined ? Reflect.ownKeys(this.#native) : Reflect.ownKeys(this.#native).filter((key) => !gone.has(key));
+    if (this.#own !== undefined) for (const key of this.#own.keys()) if (!(key in this.#native) && typeof key !== 'number') keys.push(key);
+    return keys;
   }
 
   /**
@@ -161,26 +178,32 @@ class TextEnviron {
 
 /**
  * The traps, shared by every text environ: each request's state is its target's. The environ
- * behaves as the plain object `values` is, with text for values: keys, `in`, spreads,
- * `Object.entries`, `JSON.stringify`, writes and deletes. It cannot be frozen or sealed: a
- * Proxy whose target is not the object it shows could not keep that promise.
+ * behaves as a plain object of data properties with text for values: keys, `in`, spreads,
+ * `Object.entries`, `JSON.stringify`, writes and deletes. A property defined with
+ * Object.defineProperty is kept as a plain one (its value; a getter or setter is refused). It
+ * cannot be frozen or sealed: a Proxy whose target holds none of the properties it shows could
+ * not keep that promise.
  */
 const TEXT_VIEW: ProxyHandler<TextEnviron> = {
   get: (target, key) => target.read(key),
   set: (target, key, value) => {
-    target.store(key, value);
+    target.write(key, value);
     return true;
   },
-  has: (target, key) => key in target.values,
-  deleteProperty: (target, key) => delete target.values[key],
-  ownKeys: (target) => Reflect.ownKeys(target.values),
-  getOwnPropertyDescriptor: (target, key) => {
-    const descriptor = Reflect.getOwnPropertyDescriptor(target.values, key);
-    if (descriptor !== undefined && 'value' in descriptor) descriptor.value = target.read(key);
-    return descriptor;
+  has: (target, key) => target.has(key),
+  deleteProperty: (target, key) => {
+    target.delete(key);
+    return true;
   },
-  defineProperty: (target, key, descriptor) => target.define(key, descriptor),
-  getPrototypeOf: (target) => Object.getPrototypeOf(target.values) as object | null,
+  ownKeys: (target) => target.keys(),
+  getOwnPropertyDescriptor: (target, key) =>
+    target.has(key) ? { value: target.read(key), writable: true, enumerable: true, configurable: true } : undefined,
+  defineProperty: (target, key, descriptor) => {
+    if (descriptor.get !== undefined || descriptor.set !== undefined) return false;
+    target.write(key, descriptor.value);
+    return true;
+  },
+  getPrototypeOf: () => Object.prototype,
   setPrototypeOf: () => false,
   preventExtensions: () => false,
 };

@@ -62,6 +62,33 @@ describe('the text environ (C-6)', () => {
     expect(seen).toEqual({ path: '/menü', name: 'Zoë Ä', note: 'é', plain: false, keys: false });
   });
 
+  it('wsgi.input is one object for the whole request, with readText(), and keys the app adds come after the native ones', async () => {
+    const seen = await lookAt((environ) => {
+      const writable = environ as unknown as Record<string, unknown>;
+      writable['app.user'] = 'zoë';
+      const keys = Object.keys(environ);
+      return {
+        same: environ['wsgi.input'] === environ['wsgi.input'],
+        readText: typeof environ['wsgi.input'].readText,
+        last: keys[keys.length - 1],
+        once: keys.filter((key) => key === 'PATH_INFO').length,
+      };
+    });
+    expect(seen).toEqual({ same: true, readText: 'function', last: 'app.user', once: 1 });
+  });
+
+  it('a getter cannot be defined on it: the environ holds data, and says so with a TypeError', async () => {
+    const error = await lookAt((environ) => {
+      try {
+        Object.defineProperty(environ, 'app.lazy', { get: () => 'x' });
+        return undefined;
+      } catch (caught) {
+        return caught;
+      }
+    });
+    expect(error).toBeInstanceOf(TypeError);
+  });
+
   it('looks like a plain object: its prototype, its keys in the native order, nothing of its own machinery', async () => {
     const seen = await lookAt((environ) => ({
       prototype: Object.getPrototypeOf(environ) === Object.prototype,
