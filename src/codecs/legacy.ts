@@ -77,7 +77,7 @@ export function fromLegacyApp(app: LegacyApp, options: LegacyOptions = {}): Nati
   const urlCharset = normalizeCharset(options.urlCharset ?? 'utf-8');
   const policy = options.headerPolicy ?? 'auto';
   const request = requestText(urlCharset, options.errors ?? 'strict');
-  const head: HeadText = { charset: resolveCharset(charset), policy, contentTypes: new Map() };
+  const head: HeadText = { charset: resolveCharset(charset), policy, contentTypes: new Map(), fieldStatuses: new Set() };
 
   return function nativeFromLegacy(environ: Environ, startResponse: StartResponse): Body | Promise<Body> {
     const text = legacyEnviron(environ, request);
@@ -104,6 +104,8 @@ interface HeadText {
   policy: HeaderPolicy | 'auto';
   /** Content-Types seen, as sent: see LegacyResponse.contentType. */
   contentTypes: Map<string, ContentType>;
+  /** Statuses seen that are their own native form: see LegacyResponse.encodeStatus. */
+  fieldStatuses: Set<string>;
 }
 
 /**
@@ -124,8 +126,8 @@ function isFieldText(s: string): boolean {
   return true;
 }
 
-/** Content-Types kept per adapter: an app's few, with room for one that builds them per request. */
-const CONTENT_TYPES_KEPT = 64;
+/** Content-Types and statuses kept per adapter: an app's few, with room for one that builds them per request. */
+const KEPT_PER_ADAPTER = 64;
 
 class LegacyResponse {
   private startCalled = false;
@@ -198,7 +200,14 @@ class LegacyResponse {
     if (typeof status !== 'string') throw new ProtocolError('N-1', `status must be a string like "200 OK", got ${show(status)}`);
     // A status of latin-1 field characters is its own native form: the same string goes on, so
     // the native side finds it among the statuses it has checked before.
-    if (status.length <= 4 || isFieldText(status)) return status;
+    const seen = this.head.fieldStatuses;
+    if (seen.has(status)) return status;
+    if (status.length <= 4 || isFieldText(status)) {
+      // An app answers with a handful of statuses: each is scanned once per adapter.
+      if (seen.size >= KEPT_PER_ADAPTER) seen.clear();
+      seen.add(status);
+      return status;
+    }
     return `${status.slice(0, 4)}${encodeHeaderValue(status.slice(4), this.policy === 'rfc2047' ? 'rfc2047' : 'strict', 'Status')}`;
   }
 
@@ -241,7 +250,7 @@ class LegacyResponse {
     const named = charsetOf(sent);
     if (named === undefined && TEXT_TYPES.test(sent)) sent += `; charset=${charset.name}`;
     const type = { value: sent, charset: named === undefined ? charset : resolveCharset(named) };
-    if (contentTypes.size >= CONTENT_TYPES_KEPT) contentTypes.clear();
+    if (contentTypes.size >= KEPT_PER_ADAPTER) contentTypes.clear();
     contentTypes.set(value, type);
     return type;
   }
@@ -277,7 +286,8 @@ class LegacyResponse {
       throw new ProtocolError('N-9', `the application must return an iterable of chunks, got ${show(legacy)}`);
     }
     if (Array.isArray(legacy)) {
-      const chunks = (legacy as unknown[]).map((chunk) => this.encode(chunk));
+      const chunks: Uint8Array[] = new Array<Uint8Array>(legacy.length);
+      for (let i = 0; i < chunks.length; i++) chunks[i] = this.encode((legacy as unknown[])[i]);
       if (!this.committed) this.commit('bytes', chunks.reduce((total, chunk) => total + chunk.byteLength, 0));
       // N-128: the app's close() is passed on; an array without one needs nothing to pass.
       return typeof (legacy as Closable).close === 'function' ? Object.assign(chunks, { close: () => (legacy as Closable).close?.() }) : chunks;

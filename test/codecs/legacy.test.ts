@@ -230,6 +230,17 @@ describe('the response from text (C-28…C-37)', () => {
     expect(headerOf(asWords, 'x-greeting')).toMatch(/^=\?UTF-8\?B\?.+\?=$/);
   });
 
+  it('C-35: a status reason is header text: latin-1 passes as it is, beyond it is refused, or carried by RFC 2047 when chosen', async () => {
+    const status = (line: string): LegacyApp => (_e, start) => (start(line, []), []);
+    for (let round = 0; round < 2; round++) {
+      expect((await call(status('200 Ça va'))).status).toBe('200 Ça va');
+      const refused = await callApplication(fromLegacyApp(status('200 大丈夫')), buildEnviron()).catch((e: unknown) => e);
+      expect(String((refused as Error).message)).toMatch(/Status.*U\+5927/);
+      expect((await call(status('200 大丈夫'), {}, { headerPolicy: 'rfc2047' })).status).toMatch(/^200 =\?UTF-8\?B\?.+\?=$/);
+      expect((await call(status('200 OK\x01'))).code).toBe(500);
+    }
+  });
+
   it('N-9: a chunk that is neither text nor bytes is refused', async () => {
     const app = ((_e: unknown, start: (s: string, h: [string, string][]) => void) => (start('200 OK', []), [42])) as unknown as LegacyApp;
     const error = await callApplication(fromLegacyApp(app), buildEnviron()).catch((e: unknown) => e);
