@@ -5,9 +5,11 @@
  * bytes and legacy flavours through their adapters. Each server
  * is its own process (bench/servers/hello-*.mjs); the load generator is another (wrk when
  * installed, else autocannon). Every server is warmed up, then the rounds interleave the
- * contenders (A B C, A B C, …) and each contender's median is reported.
+ * contenders, each round starting one later (A B C, B C A, C A B, …), and each contender's
+ * median is reported. Many short rounds rather than a few long ones: this machine's speed
+ * drifts within seconds, and a median of ten resists a slow patch better than one of five.
  *
- * Knobs: BENCH_SECONDS (per round, default 5), BENCH_ROUNDS (default 5), BENCH_WARMUP (seconds
+ * Knobs: BENCH_SECONDS (per round, default 3), BENCH_ROUNDS (default 10), BENCH_WARMUP (seconds
  * per server, default 3), BENCH_LOAD=autocannon (use autocannon even when wrk is there),
  * BENCH_CONNECTIONS (default 64). Run alone: `node bench/http-hello.mjs` (after a build).
  */
@@ -92,8 +94,8 @@ async function checkAnswer(name, url) {
 }
 
 export async function runHttpHello() {
-  const seconds = envNumber('BENCH_SECONDS', '5');
-  const rounds = envNumber('BENCH_ROUNDS', '5');
+  const seconds = envNumber('BENCH_SECONDS', '3');
+  const rounds = envNumber('BENCH_ROUNDS', '10');
   const warmup = envNumber('BENCH_WARMUP', '3');
   const connections = envNumber('BENCH_CONNECTIONS', '64');
   const load = loadGenerator(connections);
@@ -118,8 +120,13 @@ export async function runHttpHello() {
     /** @type {Set<string>} */
     const notes = new Set();
     for (let round = 1; round <= rounds; round++) {
+      /** @type {string[]} */
       const line = [];
-      for (const [i, server] of servers.entries()) {
+      // Each round starts one server later (raw, native, … then native, fastify, …, raw): a
+      // fixed order would tie a server's place in the round to the machine's slow patches.
+      for (let k = 0; k < servers.length; k++) {
+        const i = (round - 1 + k) % servers.length;
+        const server = /** @type {(typeof servers)[number]} */ (servers[i]);
         const before = await server.stats();
         const result = await load.run(server.url, seconds);
         const after = await server.stats();
@@ -128,7 +135,7 @@ export async function runHttpHello() {
         cpuPerRequest[i]?.push(cpu / result.requests);
         busy[i]?.push(cpu / 1e6 / (result.requests / result.rps));
         if (result.note !== undefined && !/connect 0, read 0, write 0, timeout 0/.test(result.note)) notes.add(`${server.name}: ${result.note}`);
-        line.push(`${server.name} ${result.rps.toFixed(0)}`);
+        line[i] = `${server.name} ${result.rps.toFixed(0)}`;
       }
       progress(`round ${round}/${rounds}: ${line.join(', ')} req/s`);
     }
