@@ -7,6 +7,7 @@
  * @module
  */
 
+import { Buffer } from 'node:buffer';
 import { createReadStream } from 'node:fs';
 import { mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

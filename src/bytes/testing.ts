@@ -10,6 +10,7 @@
  * @module
  */
 
+import { Buffer } from 'node:buffer';
 import { bytesToNativeEnviron, nativeToBytesEnviron } from '../codecs/environ';
 import { respondWithBytesApp } from '../codecs/to-native-app';
 import type { PollOptions } from './response';

@@ -11,6 +11,8 @@
  * @module
  */
 
+import { Buffer } from 'node:buffer';
+
 export interface Observed {
   /** The request's label, e.g. `GET /caf%C3%A9`. */
   label: string;

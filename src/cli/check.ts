@@ -25,6 +25,7 @@
  * @module
  */
 
+import { Buffer } from 'node:buffer';
 import { buildBytesEnviron } from '../bytes/testing';
 import type { BytesApp } from '../bytes/types';
 import { bytesValidator } from '../bytes/validate';

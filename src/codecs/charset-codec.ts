@@ -8,6 +8,7 @@
  * @module
  */
 
+import { Buffer } from 'node:buffer';
 import { CharsetDecodeError } from './charset-errors';
 
 /**

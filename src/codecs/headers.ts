@@ -31,6 +31,7 @@
  * @module
  */
 
+import { Buffer } from 'node:buffer';
 import { domainToASCII } from 'node:url';
 import { encodeTargetText } from './percent';
 import { asciiLower } from './ascii';

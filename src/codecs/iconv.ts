@@ -14,6 +14,7 @@
  * @module
  */
 
+import { Buffer } from 'node:buffer';
 import { createRequire } from 'node:module';
 import type iconvLite from 'iconv-lite';
 import type { Codec as IconvCodec, Encoding as IconvEncoding } from 'iconv-lite';

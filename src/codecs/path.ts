@@ -26,6 +26,7 @@
  * @module
  */
 
+import { Buffer } from 'node:buffer';
 import { assertNativeString, bytesToNative } from './latin1';
 import { percentDecodeNative } from './percent';
 import { decodeText, encodeText, normalizeCharset } from './text';

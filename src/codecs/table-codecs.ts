@@ -11,6 +11,7 @@
  * @module
  */
 
+import { Buffer } from 'node:buffer';
 import { byteAt, decodeChecked } from './charset-codec';
 import type { Codec, Flaw } from './charset-codec';
 import { CharsetDecodeError, CharsetEncodeError } from './charset-errors';

@@ -14,6 +14,7 @@
  * @module
  */
 
+import { Buffer } from 'node:buffer';
 import type { BytesApp, BytesEnviron, BytesHeaderList, BytesResponse } from '../bytes/types';
 import { type CheckName, inspectHeaders, isProblem, show, statusCode, statusProblem } from '../native/checks';
 import { ProtocolError } from '../native/errors';

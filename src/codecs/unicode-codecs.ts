@@ -10,6 +10,7 @@
  * @module
  */
 
+import { Buffer } from 'node:buffer';
 import { byteAt, decodeChecked, isWellFormed, LONE_SURROGATE, toWellFormed } from './charset-codec';
 import type { Codec, FindFlaw, Flaw } from './charset-codec';
 import { CharsetDecodeError, CharsetEncodeError } from './charset-errors';

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { Buffer } from 'node:buffer';
 import { REASONS } from './errors';
 import type { ResponseSink } from './sink';
 

@@ -10,6 +10,7 @@
  * @module
  */
 
+import { Buffer } from 'node:buffer';
 import type { ResponseHead, ResponseSink } from './sink';
 
 export type SinkState = 'open' | 'ended' | 'aborted';

@@ -10,6 +10,7 @@
  * @module
  */
 
+import { Buffer } from 'node:buffer';
 import { assertNativeString } from '../codecs/latin1';
 import { encodeTargetText, percentDecodeNative } from '../codecs/percent';
 import { ErrorStream } from './error-stream';

@@ -34,6 +34,7 @@
  * @module
  */
 
+import { Buffer } from 'node:buffer';
 import { fileWrapper } from '../native/file-wrapper';
 import { guessScheme } from '../native/util';
 import type { Environ, ErrorStreamLike, FileWrapperFactory, InputStreamLike } from '../native/types';

@@ -24,6 +24,7 @@
  * @module
  */
 
+import { Buffer } from 'node:buffer';
 import type { ResponseHead, ResponseSink } from '../native/sink';
 
 export interface CGISinkOptions {

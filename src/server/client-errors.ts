@@ -7,6 +7,7 @@
  * @module
  */
 
+import { Buffer } from 'node:buffer';
 import type { Socket } from 'node:net';
 import { REASONS } from '../native/errors';
 

@@ -11,6 +11,7 @@
  * @module
  */
 
+import { Buffer } from 'node:buffer';
 import { bytesToNative } from '../../codecs/latin1';
 import {
   type CheckName,

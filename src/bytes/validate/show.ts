@@ -7,6 +7,7 @@
  * @module
  */
 
+import { Buffer } from 'node:buffer';
 import { show } from '../../native/checks';
 
 /** Bytes shown in full; longer values are cut and their length given. */
