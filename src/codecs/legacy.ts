@@ -216,7 +216,9 @@ class LegacyResponse {
     if (!Array.isArray(headers)) throw new ProtocolError('N-56', `headers must be an array of [name, value] pairs, got ${show(headers)}`);
     this.declaredLength = undefined;
     this.charset = this.head.charset;
-    const out: HeaderList = [];
+    // Sized once: a list grown by push starts with room for sixteen.
+    const out: HeaderList = new Array<[string, string]>(headers.length);
+    let count = 0;
     for (const entry of headers) {
       if (!Array.isArray(entry) || entry.length !== 2) throw new ProtocolError('N-56', `each header must be a [name, value] pair, got ${show(entry)}`);
       const [name, value] = entry as [unknown, unknown];
@@ -229,11 +231,13 @@ class LegacyResponse {
       if (isNamed(name, 'Content-Type', 'content-type')) {
         const type = this.contentType(value, name);
         this.charset = type.charset;
-        out.push([name, type.value]);
+        out[count++] = [name, type.value];
         continue;
       }
-      out.push([name, encodeHeaderValue(value, this.policy === 'auto' ? defaultHeaderPolicy(name) : this.policy, name)]);
+      out[count++] = [name, encodeHeaderValue(value, this.policy === 'auto' ? defaultHeaderPolicy(name) : this.policy, name)];
     }
+    // A Content-Length is held back (see commit): the list is then shorter than the app's.
+    out.length = count;
     return out;
   }
 
