@@ -119,7 +119,8 @@ class TextEnviron {
   /** For the URL's parts: decoded before the app runs, so a bad path is a 400, not the app's error. */
   decodeNow(key: 'SCRIPT_NAME' | 'PATH_INFO' | 'QUERY_STRING', value: string): void {
     const text = textOf(key, value, this.#request);
-    if (text !== value) (this.#own ??= new Map()).set(key, text);
+    // Kept unless read() would give the same without decoding (an ASCII value unchanged).
+    if (text !== value || !isAscii(value)) (this.#own ??= new Map()).set(key, text);
   }
 
   /** The value of `key` as the app sees it: its own, else the native one as text (decoded once). */
@@ -143,9 +144,10 @@ class TextEnviron {
     return input;
   }
 
-  has(key: PropertyKey): boolean {
+  /** Whether the environ has `key` of its own: an inherited `toString` is no environ key. */
+  hasOwn(key: PropertyKey): boolean {
     if (this.#own?.has(key) === true) return true;
-    return this.#gone?.has(key) !== true && key in this.#native;
+    return this.#gone?.has(key) !== true && Object.hasOwn(this.#native, key);
   }
 
   /** What the app writes is its own text, whatever it holds. */
@@ -156,14 +158,14 @@ class TextEnviron {
 
   delete(key: PropertyKey): void {
     this.#own?.delete(key);
-    if (key in this.#native) (this.#gone ??= new Set()).add(key);
+    if (Object.hasOwn(this.#native, key)) (this.#gone ??= new Set()).add(key);
   }
 
   /** The native keys the app kept, then the ones it added, as a plain object orders them. */
   keys(): Array<string | symbol> {
     const gone = this.#gone;
     const keys = gone === undefined ? Reflect.ownKeys(this.#native) : Reflect.ownKeys(this.#native).filter((key) => !gone.has(key));
-    if (this.#own !== undefined) for (const key of this.#own.keys()) if (!(key in this.#native) && typeof key !== 'number') keys.push(key);
+    if (this.#own !== undefined) for (const key of this.#own.keys()) if (!Object.hasOwn(this.#native, key) && typeof key !== 'number') keys.push(key);
     return keys;
   }
 
@@ -190,14 +192,15 @@ const TEXT_VIEW: ProxyHandler<TextEnviron> = {
     target.write(key, value);
     return true;
   },
-  has: (target, key) => target.has(key),
+  // `in` sees inherited keys too, as on any plain object (the prototype is Object.prototype).
+  has: (target, key) => target.hasOwn(key) || key in Object.prototype,
   deleteProperty: (target, key) => {
     target.delete(key);
     return true;
   },
   ownKeys: (target) => target.keys(),
   getOwnPropertyDescriptor: (target, key) =>
-    target.has(key) ? { value: target.read(key), writable: true, enumerable: true, configurable: true } : undefined,
+    target.hasOwn(key) ? { value: target.read(key), writable: true, enumerable: true, configurable: true } : undefined,
   defineProperty: (target, key, descriptor) => {
     if (descriptor.get !== undefined || descriptor.set !== undefined) return false;
     target.write(key, descriptor.value);

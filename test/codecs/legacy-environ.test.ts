@@ -99,6 +99,16 @@ describe('the text environ (C-6)', () => {
     expect(seen).toEqual({ prototype: true, first: ['REQUEST_METHOD', 'SCRIPT_NAME', 'PATH_INFO'], symbols: 0, tag: '[object Object]' });
   });
 
+  it('inherited names are not its keys: toString is found, as on any object, but is not its own', async () => {
+    const seen = await lookAt((environ) => {
+      const writable = environ as unknown as Record<string, unknown>;
+      const before = { own: Object.hasOwn(environ, 'toString'), descriptor: Object.getOwnPropertyDescriptor(environ, 'toString'), found: 'toString' in environ };
+      writable['constructor'] = "the app's own";
+      return { ...before, keys: Object.keys(environ).includes('constructor'), value: writable['constructor'] };
+    });
+    expect(seen).toEqual({ own: false, descriptor: undefined, found: true, keys: true, value: "the app's own" });
+  });
+
   it('cannot be frozen: a TypeError says so, rather than a promise the environ could not keep', async () => {
     const error = await lookAt((environ) => {
       try {
