@@ -24,7 +24,7 @@
  * @module
  */
 
-import { inspectHeaders, isProblem, show, statusProblem } from '../native/checks';
+import { inspectHeaders, isProblem, SERVER_RULE_OF_CHECK, show, statusProblem } from '../native/checks';
 import { ProtocolError } from '../native/errors';
 import type { Body, Closable, Environ, HeaderList, NativeApp, StartResponse, Write } from '../native/types';
 import { defaultHeaderPolicy, encodeHeaderValue, type HeaderPolicy } from './headers';
@@ -180,9 +180,9 @@ class LegacyResponse {
       return this.appWrite();
     }
     const bad = statusProblem(nativeStatus);
-    if (bad !== undefined) throw new ProtocolError('N-54', bad.message);
+    if (bad !== undefined) throw new ProtocolError(SERVER_RULE_OF_CHECK[bad.check], bad.message);
     const facts = inspectHeaders(nativeHeaders);
-    if (isProblem(facts)) throw new ProtocolError('N-58', facts.message);
+    if (isProblem(facts)) throw new ProtocolError(SERVER_RULE_OF_CHECK[facts.check], facts.message);
     this.status = nativeStatus;
     this.headers = nativeHeaders;
     return this.appWrite();

@@ -16,29 +16,10 @@
 
 import { Buffer } from 'node:buffer';
 import type { BytesApp, BytesEnviron, BytesHeaderList, BytesResponse } from '../bytes/types';
-import { type CheckName, inspectHeaders, isProblem, show, statusCode, statusProblem } from '../native/checks';
+import { inspectHeaders, isProblem, SERVER_RULE_OF_CHECK as RULE_OF, show, statusCode, statusProblem } from '../native/checks';
 import { ProtocolError } from '../native/errors';
 import type { Body, HeaderList, NativeApp, StartResponse, Write } from '../native/types';
 import { bytesToNativeEnviron } from './environ';
-
-/** The N-rule of each startResponse check, as the native lifecycle names them. */
-const RULE_OF: Record<CheckName, string> = {
-  'status-type': 'N-1',
-  'status-latin1': 'N-3',
-  'status-format': 'N-54',
-  'status-1xx': 'D-N18',
-  'status-range': 'D-N18',
-  'headers-type': 'N-56',
-  'header-entry': 'N-56',
-  'header-type': 'N-56',
-  'header-name': 'N-58',
-  'header-status': 'V-27',
-  'header-value-latin1': 'N-3',
-  'header-value-crlf': 'N-59',
-  'header-value-ctl': 'N-59',
-  'header-hop-by-hop': 'N-62',
-  'content-length': 'N-93',
-};
 
 const DONE: unique symbol = Symbol('done');
 type AnyIterator = Iterator<unknown> | AsyncIterator<unknown>;

@@ -32,6 +32,29 @@ export interface Problem {
   message: string;
 }
 
+/**
+ * The rule a server (the lifecycle, and the adapters that check a head before passing it on)
+ * cites for each failed check: N-* rules, the D-N decisions, and V-27 where no N-rule speaks.
+ */
+export const SERVER_RULE_OF_CHECK: Readonly<Record<CheckName, string>> = {
+  'status-type': 'N-1',
+  'status-latin1': 'N-3',
+  'status-format': 'N-54',
+  'status-1xx': 'D-N18',
+  'status-range': 'D-N18',
+  'headers-type': 'N-56',
+  'header-entry': 'N-56',
+  'header-type': 'N-56',
+  'header-name': 'N-58',
+  // Not an N-rule: a Status header would be read as the CGI status line (VALIDATOR.md V-27).
+  'header-status': 'V-27',
+  'header-value-latin1': 'N-3',
+  'header-value-crlf': 'N-59',
+  'header-value-ctl': 'N-59',
+  'header-hop-by-hop': 'N-62',
+  'content-length': 'N-93',
+};
+
 /** RFC 9110 §5.6.2 token (tchar). */
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 

@@ -15,7 +15,7 @@
  * @module
  */
 
-import { type CheckName, checkHeaderList, show, statusCode, statusProblem } from './checks';
+import { checkHeaderList, SERVER_RULE_OF_CHECK as RULE_OF, show, statusCode, statusProblem } from './checks';
 import { sendStatusResponse } from './error-response';
 import { HttpError, ProtocolError, RequestError } from './errors';
 import { framingOf } from './framing';
@@ -38,26 +38,6 @@ export interface LifecycleOptions {
    */
   generalPathOnly?: boolean;
 }
-
-/** Which N-rule each startResponse check enforces. */
-const RULE_OF: Record<CheckName, string> = {
-  'status-type': 'N-1',
-  'status-latin1': 'N-3',
-  'status-format': 'N-54',
-  'status-1xx': 'D-N18',
-  'status-range': 'D-N18',
-  'headers-type': 'N-56',
-  'header-entry': 'N-56',
-  'header-type': 'N-56',
-  'header-name': 'N-58',
-  // Not an N-rule: a Status header would be read as the CGI status line (VALIDATOR.md V-27).
-  'header-status': 'V-27',
-  'header-value-latin1': 'N-3',
-  'header-value-crlf': 'N-59',
-  'header-value-ctl': 'N-59',
-  'header-hop-by-hop': 'N-62',
-  'content-length': 'N-93',
-};
 
 const RESOLVED: Promise<void> = Promise.resolve();
 

@@ -248,6 +248,25 @@ describe('the response from text (C-28…C-37)', () => {
     expect((error as ProtocolError).rule).toBe('N-9');
   });
 
+  it('N-62, V-27: a head held for its Content-Length is refused with the rule the native side would cite', async () => {
+    const refusedWith = async (headers: Array<[string, string]>) => {
+      let rule: string | undefined;
+      const app: LegacyApp = (_e, start) => {
+        try {
+          start('200 OK', [['Content-Length', '2'], ...headers]);
+        } catch (e) {
+          rule = (e as ProtocolError).rule;
+        }
+        start('200 OK', [], new Error('the head was refused'));
+        return [];
+      };
+      await call(app);
+      return rule;
+    };
+    expect(await refusedWith([['Connection', 'close']])).toBe('N-62');
+    expect(await refusedWith([['Status', '200']])).toBe('V-27');
+  });
+
   it('N-67: a second startResponse without excInfo is refused, even after a failed first one', async () => {
     const thrown: unknown[] = [];
     const app: LegacyApp = (_e, start) => {
