@@ -11,6 +11,7 @@ import { HttpError, ProtocolError } from '../native/errors';
 import { bytesToNative } from '../codecs/latin1';
 import type { Body } from '../native/types';
 import type { BytesHeaderList, BytesPoller } from './types';
+import { isThenable } from '../native/thenable';
 
 export interface PollOptions {
   /** The longest pause between two calls of a poller, in ms (B-62). Default 50. */
@@ -37,10 +38,6 @@ const RULE_OF: Record<CheckName, string> = {
   'header-hop-by-hop': 'B-49',
   'content-length': 'B-58',
 };
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as PromiseLike<unknown>).then === 'function';
-}
 
 /**
  * The response a bytes app returned, or a Promise of it. A poller is called on the next turn

@@ -33,6 +33,7 @@ import type { PathErrors } from './path';
 import { asciiLower } from './ascii';
 import { type Charset, resolveCharset } from './charset-registry';
 import { charsetOf, normalizeCharset } from './text';
+import { isThenable } from '../native/thenable';
 
 export interface LegacyOptions {
   /** Charset of string body chunks when the Content-Type names none (and added to it). Default utf-8. */
@@ -67,10 +68,6 @@ export type LegacyApp = (environ: LegacyEnviron, startResponse: LegacyStartRespo
  * one to). JSON has none (RFC 8259: always UTF-8, C-29).
  */
 const TEXT_TYPES = /^(?:text\/[^;\s]+|application\/(?:javascript|ecmascript|sql|xml|xml-dtd|xml-external-parsed-entity)|[^;\s/]+\/[^;\s]+\+xml)\s*(?:;|$)/i;
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as PromiseLike<unknown>).then === 'function';
-}
 
 export function fromLegacyApp(app: LegacyApp, options: LegacyOptions = {}): NativeApp {
   const charset = normalizeCharset(options.charset ?? 'utf-8');

@@ -20,13 +20,10 @@ import { inspectHeaders, isProblem, SERVER_RULE_OF_CHECK as RULE_OF, show, statu
 import { ProtocolError } from '../native/errors';
 import type { Body, HeaderList, NativeApp, StartResponse, Write } from '../native/types';
 import { bytesToNativeEnviron } from './environ';
+import { isThenable } from '../native/thenable';
 
 const DONE: unique symbol = Symbol('done');
 type AnyIterator = Iterator<unknown> | AsyncIterator<unknown>;
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as PromiseLike<unknown>).then === 'function';
-}
 
 function isBody(value: unknown): value is Body {
   if (value === null || typeof value !== 'object' || ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return false;

@@ -15,6 +15,7 @@ import { checkBytesResponse, type PollOptions, settleBytesResult } from '../byte
 import type { BytesApp, BytesEnviron } from '../bytes/types';
 import type { Body, Environ, NativeApp, StartResponse } from '../native/types';
 import { nativeToBytesEnviron } from './environ';
+import { isThenable } from '../native/thenable';
 
 export interface ToNativeAppOptions extends PollOptions, BufferOptions {
   /**
@@ -23,10 +24,6 @@ export interface ToNativeAppOptions extends PollOptions, BufferOptions {
    * no CONTENT_LENGTH and `tsgi.input_terminated: true` (`'stream'`, an extension).
    */
   chunkedBodies?: 'buffer' | 'stream';
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as PromiseLike<unknown>).then === 'function';
 }
 
 /**

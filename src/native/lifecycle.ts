@@ -22,6 +22,7 @@ import { framingOf } from './framing';
 import type { Framing, ResponseSink } from './sink';
 import type { Body, Environ, ErrorStreamLike, HeaderList, NativeApp, StartResponse, Write } from './types';
 import { quotePath } from './util';
+import { isThenable } from './thenable';
 
 export interface LifecycleOptions {
   /** Body of the 500 response sent when the app fails before sending anything (D-N24). */
@@ -633,14 +634,6 @@ function noop(): void {}
 function handled<T>(promise: Promise<T>): Promise<T> {
   promise.catch(noop);
   return promise;
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    value !== null &&
-    (typeof value === 'object' || typeof value === 'function') &&
-    typeof (value as PromiseLike<unknown>).then === 'function'
-  );
 }
 
 function asError(value: unknown): Error {

@@ -4,14 +4,9 @@
  * @module
  */
 
-/** Has a callable `then` (N-11: the app returned a Promise; N-91: a chunk that is one). */
-export function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    (typeof value === 'object' || typeof value === 'function') &&
-    value !== null &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
-}
+import { isThenable } from '../thenable';
+
+export { isThenable };
 
 /** A string or a binary buffer: JS-iterable, but not a body (N-9, V-43). */
 export function isStringOrBytes(value: unknown): boolean {
