@@ -247,7 +247,7 @@ describe('UTF-8 (C-3)', () => {
     expect(encodeText('\u{1F600}', 'utf-8')).toEqual(hex('f0 9f 98 80'));
   });
 
-  it('short text (the ASCII loop) and long text (Buffer) encode alike, around the length where one gives way to the other', () => {
+  it('C-3: short text (the ASCII loop) and long text (Buffer) encode alike, lone surrogates refused in both, around the length where one gives way to the other', () => {
     for (let length = 0; length <= 40; length++) {
       const ascii = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEF'.slice(0, length);
       expect(encodeText(ascii, 'utf-8'), ascii).toEqual(Buffer.from(ascii, 'utf8'));
