@@ -460,9 +460,13 @@ class Exchange {
     let headers = this.headers;
     this.framing = framingOf(this.isHead, code, this.contentLength, this.knownLength, this.sink.canChunk);
     if (this.framing === 'length' && this.contentLength < 0) {
-      // N-96: add to a copy, so an app that reuses one header array is not changed.
-      headers = headers.slice();
-      headers.push(['Content-Length', String(this.knownLength)]);
+      // N-96: add to a copy, so an app that reuses one header array is not changed. Sized once:
+      // a push onto slice() would grow the copy by sixteen slots for one header.
+      const count = headers.length;
+      const withLength: HeaderList = new Array<[string, string]>(count + 1);
+      for (let i = 0; i < count; i++) withLength[i] = headers[i] as [string, string];
+      withLength[count] = ['Content-Length', String(this.knownLength)];
+      headers = withLength;
       this.contentLength = this.knownLength;
     } else if (code === 204 && this.contentLength >= 0) {
       // RFC 9110 §8.6: a 204 must not carry Content-Length (N-100).
