@@ -4,13 +4,16 @@
  * one run: raw node:http, tsgi native (`serve` from the built package), fastify, and tsgi's
  * bytes and legacy flavours through their adapters. Each server
  * is its own process (bench/servers/hello-*.mjs); the load generator is another (wrk when
- * installed, else autocannon). Every server is warmed up, then the rounds interleave the
- * contenders, each round starting one later (A B C, B C A, C A B, …), and each contender's
- * median is reported. Many short rounds rather than a few long ones: this machine's speed
- * drifts within seconds, and a median of ten resists a slow patch better than one of five.
+ * installed, else autocannon). The rounds interleave the contenders, each round starting one
+ * later (A B C, B C A, C A B, …); in every round each contender is a fresh process, warmed up,
+ * then measured, and each contender's median is reported. Many short rounds rather than a few
+ * long ones: this machine's speed drifts within seconds, and a median of ten resists a slow
+ * patch better than one of five. Fresh processes: one process's speed is its own for its
+ * whole life (two of the same server differed by up to 12%), and a process left idle while
+ * the others ran came back slower for a second or so.
  *
  * Knobs: BENCH_SECONDS (per round, default 3), BENCH_ROUNDS (default 10), BENCH_WARMUP (seconds
- * per server, default 3), BENCH_LOAD=autocannon (use autocannon even when wrk is there),
+ * of uncounted load before each round, default 3), BENCH_LOAD=autocannon (use autocannon even when wrk is there),
  * BENCH_CONNECTIONS (default 64). Run alone: `node bench/http-hello.mjs` (after a build).
  */
 import { spawnSync } from 'node:child_process';
@@ -79,7 +82,7 @@ function loadGenerator(connections) {
  * @param {string} name
  * @param {string} url
  */
-async function checkAnswer(name, url) {
+async function checkAnswer(name, url, say = true) {
   const { status, headers, body } = await fetchOnce(`${url}/`);
   const text = body.toString('latin1');
   const type = headers['content-type'] ?? '';
@@ -90,7 +93,7 @@ async function checkAnswer(name, url) {
     );
   }
   const framing = headers['content-length'] !== undefined ? `Content-Length ${headers['content-length']}` : `Transfer-Encoding ${headers['transfer-encoding'] ?? '(none)'}`;
-  progress(`${name}: answers 200, ${JSON.stringify(HELLO)}, Content-Type ${type}, ${framing}`);
+  if (say) progress(`${name}: answers 200, ${JSON.stringify(HELLO)}, Content-Type ${type}, ${framing}`);
 }
 
 export async function runHttpHello() {
@@ -100,23 +103,17 @@ export async function runHttpHello() {
   const connections = envNumber('BENCH_CONNECTIONS', '64');
   const load = loadGenerator(connections);
   console.log(`\nhttp hello: load generator ${load.describe}; ${placement()}`);
-  progress(`http hello: ${CONTENDERS.length} servers, ${warmup} s warm-up each, then ${rounds} interleaved rounds of ${seconds} s`);
+  progress(`http hello: ${CONTENDERS.length} servers, ${rounds} interleaved rounds; in each, every server is a fresh process, warmed up ${warmup} s, then measured ${seconds} s`);
 
-  /** @type {Awaited<ReturnType<typeof startServer>>[]} */
-  const servers = [];
+  /** @type {Awaited<ReturnType<typeof startServer>> | undefined} */
+  let server;
   try {
-    for (const { name, script } of CONTENDERS) servers.push(await startServer(name, script));
-    for (const server of servers) await checkAnswer(server.name, server.url);
-    for (const server of servers) {
-      progress(`warming up ${server.name} (${warmup} s)`);
-      await load.run(server.url, warmup);
-    }
     /** @type {number[][]} */
-    const rps = servers.map(() => []);
+    const rps = CONTENDERS.map(() => []);
     /** @type {number[][]} server CPU time per request, in µs */
-    const cpuPerRequest = servers.map(() => []);
+    const cpuPerRequest = CONTENDERS.map(() => []);
     /** @type {number[][]} server CPU time over wall time of the round */
-    const busy = servers.map(() => []);
+    const busy = CONTENDERS.map(() => []);
     /** @type {Set<string>} */
     const notes = new Set();
     for (let round = 1; round <= rounds; round++) {
@@ -124,23 +121,31 @@ export async function runHttpHello() {
       const line = [];
       // Each round starts one server later (raw, native, … then native, fastify, …, raw): a
       // fixed order would tie a server's place in the round to the machine's slow patches.
-      for (let k = 0; k < servers.length; k++) {
-        const i = (round - 1 + k) % servers.length;
-        const server = /** @type {(typeof servers)[number]} */ (servers[i]);
+      for (let k = 0; k < CONTENDERS.length; k++) {
+        const i = (round - 1 + k) % CONTENDERS.length;
+        const { name, script } = /** @type {(typeof CONTENDERS)[number]} */ (CONTENDERS[i]);
+        // A fresh process for every round: two processes of the same server differed by up to
+        // 12% here for their whole lives, and one left idle while the others ran came back
+        // slower; a median over ten processes, each measured warm, is neither's luck.
+        server = await startServer(name, script);
+        await checkAnswer(server.name, server.url, round === 1);
+        await load.run(server.url, warmup);
         const before = await server.stats();
         const result = await load.run(server.url, seconds);
         const after = await server.stats();
+        // Answers must still be right after the load.
+        await checkAnswer(server.name, server.url, round === 1);
+        await server.stop();
+        server = undefined;
         const cpu = after.cpuMicros - before.cpuMicros;
         rps[i]?.push(result.rps);
         cpuPerRequest[i]?.push(cpu / result.requests);
         busy[i]?.push(cpu / 1e6 / (result.requests / result.rps));
-        if (result.note !== undefined && !/connect 0, read 0, write 0, timeout 0/.test(result.note)) notes.add(`${server.name}: ${result.note}`);
-        line[i] = `${server.name} ${result.rps.toFixed(0)}`;
+        if (result.note !== undefined && !/connect 0, read 0, write 0, timeout 0/.test(result.note)) notes.add(`${name}: ${result.note}`);
+        line[i] = `${name} ${result.rps.toFixed(0)}`;
       }
       progress(`round ${round}/${rounds}: ${line.join(', ')} req/s`);
     }
-    // Answers must still be right after the load.
-    for (const server of servers) await checkAnswer(server.name, server.url);
 
     const [raw, tsgi, fastify, bytes, legacy] = rps.map(summarize);
     if (raw === undefined || tsgi === undefined || fastify === undefined || bytes === undefined || legacy === undefined) throw new Error('unreachable');
@@ -176,7 +181,7 @@ export async function runHttpHello() {
     printBudget(`tsgi legacy ≥ 0.85 × raw node:http: legacy/raw = ${legacyRatio.toFixed(3)}`, legacyRatio >= 0.85);
     return { raw, tsgi, fastify, bytes, legacy };
   } finally {
-    await Promise.all(servers.map((server) => server.stop()));
+    await server?.stop();
     if (PROFILE_DIR !== undefined) console.log(`  cpu profiles of the servers: ${PROFILE_DIR}`);
   }
 }
