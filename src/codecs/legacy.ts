@@ -216,9 +216,11 @@ class LegacyResponse {
     // Sized once: a list grown by push starts with room for sixteen.
     const out: HeaderList = new Array<[string, string]>(headers.length);
     let count = 0;
-    for (const entry of headers) {
+    for (let i = 0; i < headers.length; i++) {
+      const entry: unknown = headers[i];
       if (!Array.isArray(entry) || entry.length !== 2) throw new ProtocolError('N-56', `each header must be a [name, value] pair, got ${show(entry)}`);
-      const [name, value] = entry as [unknown, unknown];
+      const name: unknown = entry[0];
+      const value: unknown = entry[1];
       if (typeof name !== 'string' || typeof value !== 'string') throw new ProtocolError('N-56', `header names and values must be strings, got [${show(name)}, ${show(value)}]`);
       if (isNamed(name, 'Content-Length', 'content-length')) {
         // C-37: maybe characters; the body decides (see commit).
