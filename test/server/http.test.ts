@@ -101,6 +101,18 @@ describe('the environ (NATIVE §6, §7, D-N14)', () => {
     expect(environ.HTTP_COOKIE).toBe('a=1; b=2');
   });
 
+  it('D-N14: a repeat in another case, or apart from the first, still joins; a request after it starts afresh', async () => {
+    const { port } = await start(environEcho);
+    const response = await raw(
+      port,
+      'GET / HTTP/1.1\r\nX-Tag: a\r\nHost: x\r\nAccept: */*\r\nx-tag: b\r\nX-TAG: c\r\n\r\n' +
+        'GET / HTTP/1.1\r\nHost: y\r\nX-Tag: d\r\nConnection: close\r\n\r\n',
+    );
+    const [first, second] = parseResponses(response).map((r) => JSON.parse(r.body.toString('latin1')) as Record<string, string>);
+    expect(first).toMatchObject({ HTTP_X_TAG: 'a,b,c', HTTP_HOST: 'x', HTTP_ACCEPT: '*/*' });
+    expect(second).toMatchObject({ HTTP_X_TAG: 'd', HTTP_HOST: 'y' });
+  });
+
   it('D-N14, C-21: a header whose name holds "_" is dropped, unless allowed', async () => {
     const spoof = 'GET / HTTP/1.1\r\nHost: x\r\nX-Auth-User: real\r\nX_Auth_User: admin\r\nConnection: close\r\n\r\n';
     const { port } = await start(environEcho);
