@@ -173,7 +173,11 @@ export function buildHttpEnviron(
  */
 const KEYS_SET: string[] = [];
 
-/** Whether `key` was set by an earlier header of this request (a header sent twice, D-N14). */
+/**
+ * Whether `key` was set by an earlier header of this request (a header sent twice, D-N14). A
+ * scan, bounded by maxHeaderCount: keys come from one cache, so most comparisons are of the
+ * same string object, and a dozen headers cost fewer than one read of the environ did.
+ */
 function isRepeat(key: string, count: number): boolean {
   for (let i = 0; i < count; i++) if (KEYS_SET[i] === key) return true;
   return false;
