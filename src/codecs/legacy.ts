@@ -142,14 +142,11 @@ class LegacyResponse {
   /** The write() that startResponse returns. */
   private readonly appWrite: LegacyWrite;
 
-  private readonly policy: HeaderPolicy | 'auto';
-
   constructor(
     private readonly nativeStartResponse: StartResponse,
     private readonly head: HeadText,
   ) {
     this.charset = head.charset;
-    this.policy = head.policy;
     // Both made here, so that they share one closure context: made apart, each cost its own.
     this.startResponse = (status, headers, excInfo) => this.start(status, headers, excInfo);
     this.appWrite = (data) => this.writeChunk(data);
@@ -205,7 +202,7 @@ class LegacyResponse {
       seen.add(status);
       return status;
     }
-    return `${status.slice(0, 4)}${encodeHeaderValue(status.slice(4), this.policy === 'rfc2047' ? 'rfc2047' : 'strict', 'Status')}`;
+    return `${status.slice(0, 4)}${encodeHeaderValue(status.slice(4), this.head.policy === 'rfc2047' ? 'rfc2047' : 'strict', 'Status')}`;
   }
 
   /** The headers as native strings, by policy; the charset and Content-Length noted. */
@@ -233,12 +230,18 @@ class LegacyResponse {
         out[count++] = [name, type.value];
         continue;
       }
-      out[count++] = [name, encodeHeaderValue(value, this.policy === 'auto' ? defaultHeaderPolicy(name) : this.policy, name)];
+      out[count++] = [name, encodeHeaderValue(value, this.policyFor(name), name)];
     }
     // A Content-Length is held back (see commit): the list is then shorter than the app's. A
     // copy rather than `out.length = count`: V8 sets an array's length in its runtime, which
     // cost more than the rest of this function (callgrind).
     return count === out.length ? out : out.slice(0, count);
+  }
+
+  /** The policy for header `name`: the adapter's one, or under 'auto' the one that suits the header. */
+  private policyFor(name: string): HeaderPolicy {
+    const policy = this.head.policy;
+    return policy === 'auto' ? defaultHeaderPolicy(name) : policy;
   }
 
   /**
@@ -250,7 +253,7 @@ class LegacyResponse {
     const { contentTypes, charset } = this.head;
     const known = contentTypes.get(value);
     if (known !== undefined) return known;
-    let sent = encodeHeaderValue(value, this.policy === 'auto' ? defaultHeaderPolicy(name) : this.policy, name);
+    let sent = encodeHeaderValue(value, this.policyFor(name), name);
     const named = charsetOf(sent);
     if (named === undefined && TEXT_TYPES.test(sent)) sent += `; charset=${charset.name}`;
     const type = { value: sent, charset: named === undefined ? charset : resolveCharset(named) };
