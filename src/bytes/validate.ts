@@ -45,7 +45,7 @@
 import { bytesToNative } from '../codecs/latin1';
 import type { ErrorStreamLike, InputStreamLike } from '../native/types';
 import type { ValidatorOptions } from '../native/validate';
-import { isThenable } from '../native/validate/values';
+import { isThenable } from '../native/thenable';
 import type { BytesApp, BytesEnviron, BytesPoller, BytesResponse } from './types';
 import { checkBytesEnviron } from './validate/environ';
 import { ValidatedBytesErrors } from './validate/errors';

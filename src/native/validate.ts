@@ -44,7 +44,8 @@ import { Invocation } from './validate/invocation';
 import { Reporter } from './validate/report';
 import { wrapResult } from './validate/result';
 import { createStartResponse } from './validate/start-response';
-import { closeQuietly, isThenable } from './validate/values';
+import { closeQuietly } from './validate/values';
+import { isThenable } from './thenable';
 import type { ValidationFlavour } from './validation-error';
 
 export { ValidationError } from './validation-error';

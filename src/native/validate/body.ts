@@ -8,7 +8,7 @@
 
 import { show } from '../checks';
 import type { Invocation } from './invocation';
-import { isThenable } from './values';
+import { isThenable } from '../thenable';
 
 /** How the body reaches the server: an Array copy (checked when the app returns) or an iterator. */
 export type BodyKind = 'array' | 'sync' | 'async';

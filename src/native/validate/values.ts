@@ -6,8 +6,6 @@
 
 import { isThenable } from '../thenable';
 
-export { isThenable };
-
 /** A string or a binary buffer: JS-iterable, but not a body (N-9, V-43). */
 export function isStringOrBytes(value: unknown): boolean {
   return (

@@ -8,7 +8,7 @@
 import { show } from '../checks';
 import type { Write } from '../types';
 import type { Invocation } from './invocation';
-import { isThenable } from './values';
+import { isThenable } from '../thenable';
 
 export function createWrite(inv: Invocation, serverWrite: Write): Write {
   const { report } = inv;
