@@ -147,7 +147,8 @@ class LegacyResponse {
     private readonly head: HeadText,
   ) {
     this.charset = head.charset;
-    // Both made here, so that they share one closure context: made apart, each cost its own.
+    // Both made here: every app calls startResponse, so its write() is wanted anyway, and the
+    // two closures share the constructor's context rather than one each.
     this.startResponse = (status, headers, excInfo) => this.start(status, headers, excInfo);
     this.appWrite = (data) => this.writeChunk(data);
   }
